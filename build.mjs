@@ -1,0 +1,38 @@
+// Bundles the TypeScript sources into dist/ (node) and viewer/dist/ (browser). Type-checking is `tsc --noEmit`.
+import { build } from 'esbuild';
+import { existsSync, readFileSync } from 'node:fs';
+
+const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
+const define = { __TIMESINK_VERSION__: JSON.stringify(pkg.version) };
+const node = { bundle: true, platform: 'node', target: 'node20', packages: 'external', sourcemap: true, define, logLevel: 'warning' };
+
+const targets = [
+  { ...node, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js', format: 'esm', banner: { js: '#!/usr/bin/env node' } },
+  { ...node, entryPoints: ['analyzer/index.ts'], outfile: 'dist/analyzer.js', format: 'esm' },
+  // The recorder runs inside the user's app: CommonJS for --require, and an ESM entry for --import.
+  { ...node, entryPoints: ['instrumentation/register.ts'], outfile: 'dist/register.cjs', format: 'cjs' },
+  { ...node, entryPoints: ['instrumentation/register-esm.ts'], outfile: 'dist/register.mjs', format: 'esm' },
+  // The report's script: d3 and our code, tree-shaken into one file that viewer/render inlines.
+  {
+    entryPoints: ['viewer/src/app.ts'],
+    outfile: 'viewer/dist/app.js',
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    platform: 'browser',
+    target: 'es2020',
+    legalComments: 'none',
+    logLevel: 'warning',
+  },
+];
+// While the project is being assembled an entry may not exist yet; TIMESINK_STRICT_BUILD=1 (CI) refuses that.
+const missing = targets.filter((t) => !existsSync(t.entryPoints[0]));
+if (missing.length && process.env.TIMESINK_STRICT_BUILD) throw new Error(`missing entries: ${missing.map((t) => t.entryPoints[0])}`);
+for (const t of missing) console.warn(`[build] skipping ${t.entryPoints[0]} (not written yet)`);
+const results = await Promise.allSettled(targets.filter((t) => existsSync(t.entryPoints[0])).map((t) => build(t)));
+const failed = results.filter((r) => r.status === 'rejected');
+if (failed.length) {
+  // Each target fails alone, so one broken entry does not hide the others' errors.
+  console.error(`[build] ${failed.length} target(s) failed`);
+  process.exitCode = 1;
+}
