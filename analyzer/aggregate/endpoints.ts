@@ -1,0 +1,51 @@
+import { fractionsOf } from '../model/categories.js';
+import type { EndpointSummary } from '../model/analysis.js';
+import type { AnalyzedTrace } from '../model/trace.js';
+import { p95BreakdownMs, totalBreakdownMs, toMs } from './breakdown.js';
+import { percentilesMs } from './percentiles.js';
+import { CATEGORIES, emptyBreakdown } from '../model/categories.js';
+
+/** Groups traces by (service, endpoint). The map key is stable and used to pick representative traces. */
+export function groupByEndpoint(traces: readonly AnalyzedTrace[]): Map<string, AnalyzedTrace[]> {
+  const groups = new Map<string, AnalyzedTrace[]>();
+  for (const t of traces) {
+    const key = `${t.service}\u0000${t.endpoint}`;
+    let g = groups.get(key);
+    if (!g) groups.set(key, (g = []));
+    g.push(t);
+  }
+  return groups;
+}
+
+export function rootDurationUs(t: AnalyzedTrace): number {
+  return Math.round(t.trace.root.endUs) - Math.round(t.trace.root.startUs);
+}
+
+/** Per endpoint: counts, latency percentiles, and where the critical-path time went; most total time first. */
+export function summarizeEndpoints(traces: readonly AnalyzedTrace[]): EndpointSummary[] {
+  const out: EndpointSummary[] = [];
+  for (const group of groupByEndpoint(traces).values()) {
+    const first = group[0];
+    const breakdown = totalBreakdownMs(group);
+    const sumUs = emptyBreakdown();
+    for (const t of group) for (const c of CATEGORIES) sumUs[c] += t.breakdownUs[c];
+    out.push({
+      service: first.service,
+      name: first.endpoint,
+      language: first.trace.root.language,
+      count: group.length,
+      errors: group.filter((t) => t.trace.root.status === 'error').length,
+      ...percentilesMs(group.map(rootDurationUs)),
+      breakdown,
+      fractions: fractionsOf(breakdown),
+      meanBreakdown: toMs(sumUs, group.length),
+      p95Breakdown: p95BreakdownMs(group),
+    });
+  }
+  const total = (e: EndpointSummary): number => {
+    let s = 0;
+    for (const c of CATEGORIES) s += e.breakdown[c];
+    return s;
+  };
+  return out.sort((a, b) => total(b) - total(a) || a.name.localeCompare(b.name));
+}

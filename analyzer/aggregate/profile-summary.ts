@@ -1,0 +1,139 @@
+import type { FlameNode, HotFunction, ProfileSummary } from '../model/analysis.js';
+import type { Frame, FrameOrigin, Profile } from '../model/profile.js';
+import type { AnalyzedTrace } from '../model/trace.js';
+
+export const MAX_HOT_FUNCTIONS = 50;
+/** Flamegraph nodes below this fraction of the total are dropped (bounds the report). */
+export const FLAME_MIN_FRACTION = 0.001;
+
+function locationOf(f: Frame): string | undefined {
+  if (!f.file) return undefined;
+  return f.line !== undefined ? `${f.file}:${f.line}` : f.file;
+}
+
+function frameKey(f: Frame): string {
+  return `${f.name}\u0000${f.file ?? ''}\u0000${f.line ?? ''}`;
+}
+
+/**
+ * Merged [start, end) µs of critical-path cpu time, for one pid when the profile names it. Sorted, disjoint.
+ */
+function criticalCpuIntervals(traces: readonly AnalyzedTrace[], pid: number | undefined): Float64Array[] {
+  const iv: [number, number][] = [];
+  for (const t of traces) {
+    for (const seg of t.path) {
+      if (seg.category !== 'cpu') continue;
+      if (pid !== undefined && t.trace.byId.get(seg.spanId)?.pid !== pid) continue;
+      iv.push([seg.startUs, seg.endUs]);
+    }
+  }
+  iv.sort((a, b) => a[0] - b[0]);
+  const s: number[] = [];
+  const e: number[] = [];
+  for (const [a, b] of iv) {
+    const n = s.length;
+    if (n > 0 && a <= e[n - 1]) e[n - 1] = Math.max(e[n - 1], b);
+    else {
+      s.push(a);
+      e.push(b);
+    }
+  }
+  return [Float64Array.from(s), Float64Array.from(e)];
+}
+
+function inIntervals(starts: Float64Array, ends: Float64Array, t: number): boolean {
+  let lo = 0;
+  let hi = starts.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >>> 1;
+    if (starts[mid] <= t) lo = mid + 1;
+    else hi = mid;
+  }
+  return lo > 0 && t < ends[lo - 1];
+}
+
+/**
+ * Hot functions (self and total time, by origin) and a pruned flamegraph. For timed profiles, also the self
+ * time of samples that fell inside critical-path cpu segments: the CPU a fix could actually take off requests.
+ */
+export function summarizeProfile(profile: Profile, traces: readonly AnalyzedTrace[]): ProfileSummary {
+  const stackWeight = new Float64Array(profile.stacks.length);
+  const stackOnPath = new Float64Array(profile.stacks.length);
+  let totalUs = 0;
+  const [cs, ce] = profile.timed ? criticalCpuIntervals(traces, profile.pid) : [new Float64Array(0), new Float64Array(0)];
+  for (const smp of profile.samples) {
+    if (smp.stack < 0 || smp.stack >= stackWeight.length) continue;
+    stackWeight[smp.stack] += smp.weightUs;
+    totalUs += smp.weightUs;
+    if (profile.timed && smp.timeUs !== undefined && inIntervals(cs, ce, smp.timeUs)) stackOnPath[smp.stack] += smp.weightUs;
+  }
+
+  const fns = new Map<string, { frame: Frame; self: number; total: number; onPath: number }>();
+  const byOrigin: Record<FrameOrigin, number> = { app: 0, dependency: 0, runtime: 0 };
+  const root: FlameNode = { name: '(root)', origin: 'runtime', valueMs: totalUs / 1000, children: [] };
+  const childIndex = new Map<FlameNode, Map<string, FlameNode>>();
+  const seen = new Set<string>();
+
+  for (let si = 0; si < profile.stacks.length; si++) {
+    const w = stackWeight[si];
+    if (w <= 0) continue;
+    const stack = profile.stacks[si];
+    seen.clear();
+    let node = root;
+    for (let d = 0; d < stack.length; d++) {
+      const f = profile.frames[stack[d]];
+      if (!f) continue;
+      const key = frameKey(f);
+      let fn = fns.get(key);
+      if (!fn) fns.set(key, (fn = { frame: f, self: 0, total: 0, onPath: 0 }));
+      // A recursive function counts once per sample in its total.
+      if (!seen.has(key)) {
+        seen.add(key);
+        fn.total += w;
+      }
+      if (d === stack.length - 1) {
+        fn.self += w;
+        fn.onPath += stackOnPath[si];
+        byOrigin[f.origin] += w / 1000;
+      }
+      let kids = childIndex.get(node);
+      if (!kids) childIndex.set(node, (kids = new Map()));
+      let child = kids.get(key);
+      if (!child) {
+        child = { name: f.name, origin: f.origin, valueMs: 0, children: [] };
+        const loc = locationOf(f);
+        if (loc) child.location = loc;
+        kids.set(key, child);
+        node.children.push(child);
+      }
+      child.valueMs += w / 1000;
+      node = child;
+    }
+  }
+
+  const hotFunctions: HotFunction[] = [...fns.values()]
+    .filter((f) => f.self > 0)
+    .sort((a, b) => b.self - a.self || b.total - a.total)
+    .slice(0, MAX_HOT_FUNCTIONS)
+    .map((f) => {
+      const h: HotFunction = {
+        name: f.frame.name,
+        origin: f.frame.origin,
+        selfMs: f.self / 1000,
+        totalMs: f.total / 1000,
+        selfFraction: totalUs > 0 ? f.self / totalUs : 0,
+      };
+      const loc = locationOf(f.frame);
+      if (loc) h.location = loc;
+      if (profile.timed) h.onCriticalPathMs = f.onPath / 1000;
+      return h;
+    });
+
+  prune(root, (totalUs / 1000) * FLAME_MIN_FRACTION);
+  return { source: profile.source, format: profile.format, totalMs: totalUs / 1000, timed: profile.timed, hotFunctions, flamegraph: root, byOrigin };
+}
+
+function prune(node: FlameNode, minMs: number): void {
+  node.children = node.children.filter((c) => c.valueMs >= minMs).sort((a, b) => b.valueMs - a.valueMs);
+  for (const c of node.children) prune(c, minMs);
+}

@@ -1,0 +1,117 @@
+import type { Change } from '../replay/change.js';
+import type { Detector, DetectorContext, Finding } from './types.js';
+import { setting } from './support/config.js';
+import { codeLocation } from './support/spans.js';
+import { bareFinding, findingOf, groupBy, type Occurrence } from './support/occurrences.js';
+import { fmtMs, plural, sum } from './support/stats.js';
+import { gcIntervals, victimsOf } from './support/queued.js';
+import { frameLocation, hotFrameIn } from './support/profile.js';
+import { blockingRuns, shortestBlockingRunUs } from './support/blocking.js';
+import { traceDurationUs } from './support/path.js';
+
+/**
+ * event-loop-blocking: synchronous runs of a request (its on-thread slices merged, support/runs.ts) and the queued
+ * time they caused in *other* traces on the same thread. A group of runs (same endpoint and responsible span) is
+ * reported when its longest run is >= minSliceMs, or when runs of >= minRunMs together queued others for
+ * >= minCausedShare of the total critical path (many medium blocks under concurrency hurt like one long one).
+ * Runs that make synchronous I/O calls are sync-io's. Change: unqueue that time in the victims (the work moved to a
+ * worker thread still takes as long for its own request, but no longer holds up the others).
+ */
+export const eventLoopBlocking: Detector = {
+  id: 'event-loop-blocking',
+  detect(ctx: DetectorContext): Finding[] {
+    const minSliceUs = setting(ctx, 'event-loop-blocking.minSliceMs') * 1000;
+    const minRunUs = setting(ctx, 'event-loop-blocking.minRunMs') * 1000;
+    const minCausedUs = setting(ctx, 'event-loop-blocking.minCausedShare') * sum(ctx.traces.map(traceDurationUs));
+    const occs: (Occurrence & { key: string; name: string; runUs: number; hot?: string })[] = [];
+    for (const b of blockingRuns(ctx.traces, minSliceUs, ctx.profile, shortestBlockingRunUs(ctx))) {
+      if (b.owner !== 'event-loop-blocking') continue;
+      const { at, run } = b;
+      const len = run.endUs - run.startUs;
+      if (len < minRunUs) continue;
+      const span = run.spans[0].span;
+      const v = victimsOf(ctx.traces, run.pid, run.startUs, run.endUs, at.trace.traceId, gcIntervals(ctx.runtime, run.pid));
+      const hot = hotFrameIn(ctx.profile, run.pid, run.startUs, run.endUs);
+      const hotLabel = hot ? `${hot.frame.name}${frameLocation(hot.frame) ? ` (${frameLocation(hot.frame)})` : ''}` : undefined;
+      occs.push({
+        at,
+        key: `${at.service}\u0000${at.endpoint}\u0000${span.name}\u0000${codeLocation(span) ?? ''}`,
+        name: span.name,
+        runUs: len,
+        hot: hotLabel,
+        changes: [],
+        changesIn: v.changes,
+        evidence: {
+          traceId: at.trace.traceId,
+          parentSpanId: span.parentSpanId,
+          spanIds: run.spans.map((s) => s.span.spanId),
+          location: (hot ? frameLocation(hot.frame) : undefined) ?? codeLocation(span),
+        },
+        spentUs: v.totalUs,
+        language: span.language,
+      });
+    }
+    const findings: Finding[] = [];
+    for (const group of groupBy(occs, (o) => o.key).values()) {
+      const first = group[0];
+      const queuedUs = sum(group.map((o) => o.spentUs));
+      const longest = Math.max(...group.map((o) => o.runUs));
+      if (longest < minSliceUs && queuedUs < minCausedUs) continue;
+      const victimTraces = new Set<string>();
+      for (const o of group) for (const id of o.changesIn?.keys() ?? []) victimTraces.add(id);
+      const hot = group.find((o) => o.hot)?.hot;
+      const where = first.name === first.at.endpoint ? first.at.endpoint : `${first.at.endpoint} (${first.name})`;
+      findings.push(
+        findingOf('event-loop-blocking', group, {
+          title: `Move the synchronous work in ${where} off the event loop${hot ? `: ${hot}` : ''}`,
+          why: `${group.length} synchronous run(s) of up to ${fmtMs(longest)} in ${first.at.endpoint} held up ${plural(victimTraces.size, 'other request')} for ${fmtMs(queuedUs)} in total.`,
+          confidence: hot ? 'high' : 'medium',
+          details: { runs: group.length, longestRunMs: longest / 1000, victimRequests: victimTraces.size, ...(hot ? { hotFunction: hot } : {}) },
+        }),
+      );
+    }
+    findings.push(...untracedBlocking(ctx, minSliceUs, minRunUs, minCausedUs));
+    return findings;
+  },
+};
+
+/**
+ * Long on-thread work with no active span (timers, startup, a library's own callbacks) blocks requests just the
+ * same; it has no trace to point at, so the finding names the process and, with a timed profile, the stack.
+ */
+function untracedBlocking(ctx: DetectorContext, minSliceUs: number, minRunUs: number, minCausedUs: number): Finding[] {
+  const findings: Finding[] = [];
+  for (const [pid, slices] of ctx.runtime.untracedBusy) {
+    const long = slices.filter((sl) => sl.endUs - sl.startUs >= minRunUs);
+    if (long.length === 0) continue;
+    const changes = new Map<string, Change[]>();
+    const gc = gcIntervals(ctx.runtime, pid);
+    let queuedUs = 0;
+    let hot: string | undefined;
+    let location: string | undefined;
+    for (const sl of long) {
+      const v = victimsOf(ctx.traces, pid, sl.startUs, sl.endUs, undefined, gc);
+      queuedUs += v.totalUs;
+      for (const [id, more] of v.changes) changes.set(id, [...(changes.get(id) ?? []), ...more]);
+      const h = hotFrameIn(ctx.profile, pid, sl.startUs, sl.endUs);
+      if (h && !hot) [hot, location] = [h.frame.name, frameLocation(h.frame)];
+    }
+    const longest = Math.max(...long.map((sl) => sl.endUs - sl.startUs));
+    if (longest < minSliceUs && queuedUs < minCausedUs) continue;
+    const owner = ctx.traces.find((t) => t.trace.spans.some((s) => s.pid === pid));
+    const finding = bareFinding(
+      'event-loop-blocking',
+      owner?.service ?? `pid ${pid}`,
+      owner?.trace.root.language ?? 'unknown',
+      {
+        title: `Move the untraced synchronous work in process ${pid} off the event loop${hot ? `: ${hot}${location ? ` (${location})` : ''}` : ''}`,
+        why: `${long.length} run(s) of up to ${fmtMs(longest)} of work outside any request held up ${plural(changes.size, 'request')} for ${fmtMs(queuedUs)} in total.`,
+        confidence: hot ? 'high' : 'medium',
+        details: { runs: long.length, longestRunMs: longest / 1000, victimRequests: changes.size, untraced: true, ...(hot ? { hotFunction: hot } : {}) },
+      },
+      [...changes.keys()].slice(0, 5).map((traceId) => ({ traceId, spanIds: changes.get(traceId)!.map((c) => ('spanId' in c ? c.spanId : '')), location })),
+    );
+    findings.push({ ...finding, changes });
+  }
+  return findings;
+}

@@ -1,0 +1,78 @@
+import type { Span } from '../model/span.js';
+import type { Detector, DetectorContext, Finding } from './types.js';
+import { setting } from './support/config.js';
+import { callLabel, callTemplate, isIo, locationOf } from './support/spans.js';
+import { locationFallback } from './support/location-fallback.js';
+import { findingOf, groupBy, traceCount, type Occurrence } from './support/occurrences.js';
+import { fmtMs, median } from './support/stats.js';
+
+/**
+ * retry-storm: >= minAttempts attempts of the same call under one parent, back to back (each starting less than
+ * maxBackoffMs after the previous failed attempt ended), every attempt but possibly the last failed.
+ * Change: when the burst ended in failure anyway, fail fast — remove every attempt after the first (a circuit
+ * breaker's effect on this request). A burst that finally succeeded needed its retries: reported for the load it
+ * puts on the failing dependency, with no latency saving, so ranking drops it.
+ */
+export const retryStorm: Detector = {
+  id: 'retry-storm',
+  detect(ctx: DetectorContext): Finding[] {
+    const fallback = locationFallback(ctx.traces);
+    const minAttempts = setting(ctx, 'retry-storm.minAttempts');
+    const maxBackoffUs = setting(ctx, 'retry-storm.maxBackoffMs') * 1000;
+    const occs: (Occurrence & { key: string; attempts: number; label: string; gaveUp: boolean })[] = [];
+    for (const at of ctx.traces) {
+      for (const [parentId, kids] of at.trace.children) {
+        if (kids.length < minAttempts) continue; // too few children for any burst: skip the grouping
+        const io = kids.filter((k) => !k.followsFrom && isIo(k));
+        for (const [template, same] of groupBy(io, callTemplate)) {
+          const sorted = [...same].sort((a, b) => a.startUs - b.startUs);
+          for (const burst of bursts(sorted, maxBackoffUs)) {
+            if (burst.length < minAttempts) continue;
+            const gaveUp = burst[burst.length - 1].status === 'error';
+            occs.push({
+              at,
+              key: `${at.service}\u0000${template}`,
+              attempts: burst.length,
+              label: callLabel(burst[0]),
+              gaveUp,
+              changes: gaveUp ? [{ type: 'remove', spanIds: burst.slice(1).map((s) => s.spanId) }] : [],
+              evidence: { traceId: at.trace.traceId, parentSpanId: parentId, spanIds: burst.map((s) => s.spanId), location: locationOf(burst, fallback) },
+              spentUs: burst[burst.length - 1].endUs - burst[0].startUs,
+              language: burst[0].language,
+            });
+          }
+        }
+      }
+    }
+    const findings: Finding[] = [];
+    for (const group of groupBy(occs, (o) => o.key).values()) {
+      const first = group[0];
+      const attempts = Math.round(median(group.map((o) => o.attempts)));
+      findings.push(
+        findingOf('retry-storm', group, {
+          title: `Back off between retries of "${first.label}"`,
+          why: `${traceCount(group)} requests retry the failing call "${first.label}" ${attempts} times with no backoff (${fmtMs(median(group.map((o) => o.spentUs)))} median)${group.some((o) => o.gaveUp) ? ', and still fail' : ''}.`,
+          confidence: 'medium',
+          details: { attempts, bursts: group.length },
+        }),
+      );
+    }
+    return findings;
+  },
+};
+
+/** Maximal runs where each attempt follows a failed one within the backoff threshold. */
+function bursts(sorted: readonly Span[], maxBackoffUs: number): Span[][] {
+  const out: Span[][] = [];
+  let cur: Span[] = [];
+  for (const s of sorted) {
+    const prev = cur[cur.length - 1];
+    if (prev && prev.status === 'error' && s.startUs >= prev.endUs && s.startUs - prev.endUs < maxBackoffUs) cur.push(s);
+    else {
+      if (cur.length > 0) out.push(cur);
+      cur = [s];
+    }
+  }
+  if (cur.length > 0) out.push(cur);
+  return out;
+}

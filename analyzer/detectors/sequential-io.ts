@@ -1,0 +1,136 @@
+import type { Span } from '../model/span.js';
+import type { AnalyzedTrace } from '../model/trace.js';
+import type { Detector, DetectorContext, Finding } from './types.js';
+import { setting } from './support/config.js';
+import { callLabel, callTemplate, classOf, durationUs, isIo, isRead, locationOf } from './support/spans.js';
+import { locationFallback } from './support/location-fallback.js';
+import { endpointCounts, endpointKey, findingOf, groupBy, traceCount, type Occurrence } from './support/occurrences.js';
+import { fmtMs, median, sum } from './support/stats.js';
+import { subtreeOnPathUs } from './support/path.js';
+
+/**
+ * sequential-io: independent I/O siblings under one parent that ran one after another on the critical path.
+ *
+ * Independence heuristic (a trace cannot show data flow): members are *reads* (SELECT/SHOW, GET/HEAD, cache
+ * and fs reads) with *different* templates, back to back (each starts after the previous ended, within maxGapMs).
+ * A write (INSERT/UPDATE/DELETE, POST…, FOR UPDATE) breaks the run: later calls may depend on it. The same template
+ * twice is n-plus-one's business. Calls that already overlap are a fan-out and never form a run.
+ * Change: parallelize the run.
+ */
+export const sequentialIo: Detector = {
+  id: 'sequential-io',
+  detect(ctx: DetectorContext): Finding[] {
+    const fallback = locationFallback(ctx.traces);
+    const minCalls = setting(ctx, 'sequential-io.minCalls');
+    const minSavedUs = setting(ctx, 'sequential-io.minSavedMs') * 1000;
+    const maxGapUs = setting(ctx, 'sequential-io.maxGapMs') * 1000;
+    const occs: (Occurrence & { key: string; labels: string[]; maxGapUs: number })[] = [];
+    for (const at of ctx.traces) {
+      for (const [parentId, all] of at.trace.children) {
+        if (all.length < minCalls) continue; // a run is some of the children: too few, no run can qualify
+        const kids = all.filter((k) => !k.followsFrom).sort((a, b) => a.startUs - b.startUs || a.endUs - b.endUs);
+        for (const run of sequentialRuns(at, kids, maxGapUs)) {
+          if (run.length < minCalls) continue;
+          const durations = run.map(durationUs);
+          if (sum(durations) - Math.max(...durations) < minSavedUs) continue;
+          const templates = run.map(callTemplate);
+          let gap = 0;
+          for (let i = 1; i < run.length; i++) gap = Math.max(gap, run[i].startUs - run[i - 1].endUs);
+          occs.push({
+            at,
+            key: `${endpointKey(at.service, at.endpoint)}\u0000${templates.join('\u0001')}`,
+            labels: run.map((s) => callLabel(s, 40)),
+            maxGapUs: gap,
+            changes: [{ type: 'parallelize', spanIds: run.map((s) => s.spanId) }],
+            evidence: { traceId: at.trace.traceId, parentSpanId: parentId, spanIds: run.map((s) => s.spanId), location: locationOf(run, fallback) },
+            spentUs: sum(durations),
+            language: run[0].language,
+          });
+        }
+      }
+    }
+    const counts = endpointCounts(ctx);
+    const findings: Finding[] = [];
+    for (const group of mergeSubsets(groupBy(occs, (o) => o.key))) {
+      const first = group[0];
+      const n = first.labels.length;
+      const total = counts.get(endpointKey(first.at.service, first.at.endpoint)) ?? group.length;
+      const kinds = [...new Set(first.evidence.spanIds.map((id) => classOf(first.at.trace.byId.get(id)!)))].join('/');
+      const where = first.evidence.location ? ` in ${first.evidence.location}` : '';
+      findings.push(
+        findingOf('sequential-io', group, {
+          title: `Run ${n} independent ${kinds} calls concurrently${where}`,
+          why: `${traceCount(group)} of ${total} ${first.at.endpoint} requests wait for ${n} independent calls one after another (${fmtMs(median(group.map((o) => o.spentUs)))} in total, median): ${first.labels.join(', ')}.`,
+          // Processing between the calls hints that a later call may use an earlier result.
+          confidence: median(group.map((o) => o.maxGapUs)) > 2000 ? 'low' : 'medium',
+          details: { calls: n },
+        }),
+      );
+    }
+    return findings;
+  },
+};
+
+/**
+ * The same handler's run sometimes breaks early (a slow gap, one call overlapping another): [profile, inventory]
+ * next to [profile, inventory, pricing]. Groups whose templates are a subset of a bigger group's on the same
+ * endpoint join it, so the report shows one fix per place in the code.
+ */
+function mergeSubsets<T extends { key: string; at: { service: string; endpoint: string } }>(groups: Map<string, T[]>): T[][] {
+  const entries = [...groups.entries()].map(([key, occs]) => ({ key, occs, templates: new Set(key.split('\u0000').pop()!.split('\u0001')) }));
+  entries.sort((a, b) => b.templates.size - a.templates.size || b.occs.length - a.occs.length);
+  const kept: typeof entries = [];
+  for (const e of entries) {
+    const ep = endpointKey(e.occs[0].at.service, e.occs[0].at.endpoint);
+    const into = kept.find(
+      (k) => endpointKey(k.occs[0].at.service, k.occs[0].at.endpoint) === ep && [...e.templates].every((t) => k.templates.has(t)),
+    );
+    if (into) into.occs.push(...e.occs);
+    else kept.push(e);
+  }
+  return kept.map((k) => k.occs);
+}
+
+/** Maximal runs of back-to-back, distinct-template, on-path reads among sorted siblings. */
+function sequentialRuns(at: AnalyzedTrace, kids: readonly Span[], maxGapUs: number): Span[][] {
+  const runs: Span[][] = [];
+  let run: Span[] = [];
+  let runEnd = Number.NEGATIVE_INFINITY;
+  let seen = new Set<string>();
+  const flush = (): void => {
+    if (run.length > 0) runs.push(run);
+    run = [];
+    runEnd = Number.NEGATIVE_INFINITY;
+    seen = new Set();
+  };
+  // A template repeated under this parent is a loop: n-plus-one batches it; chaining one of its calls to
+  // the next distinct call would propose a second, overlapping fix for the same time.
+  const repeats = new Map<string, number>();
+  for (const k of kids) {
+    if (!isIo(k)) continue;
+    const template = callTemplate(k);
+    repeats.set(template, (repeats.get(template) ?? 0) + 1);
+  }
+  for (const k of kids) {
+    // pool.query() checks a connection out before every query: a short checkout is part of the call that
+    // follows it, not a break in the sequence (a long one is pool-exhaustion's business, and breaks it).
+    if (k.class === 'pool' && durationUs(k) <= maxGapUs) continue;
+    const candidate =
+      isIo(k) && isRead(k) && (repeats.get(callTemplate(k)) ?? 0) < 2 && subtreeOnPathUs(at, k.spanId) >= 0.5 * durationUs(k);
+    if (!candidate) {
+      flush();
+      continue;
+    }
+    const template = callTemplate(k);
+    const chains = run.length > 0 && k.startUs >= runEnd && k.startUs - runEnd <= maxGapUs && !seen.has(template);
+    if (!chains) {
+      // An overlapping sibling means fan-out: the previous run ends, and this one may start the next.
+      flush();
+    }
+    run.push(k);
+    seen.add(template);
+    runEnd = Math.max(runEnd, k.endUs);
+  }
+  flush();
+  return runs;
+}

@@ -1,0 +1,80 @@
+import type { Span } from '../model/span.js';
+import type { Detector, DetectorContext, Finding } from './types.js';
+import { setting } from './support/config.js';
+import { callLabel, callTemplate, classOf, durationUs, locationOf } from './support/spans.js';
+import { locationFallback } from './support/location-fallback.js';
+import { findingOf, groupBy, traceCount, type Occurrence } from './support/occurrences.js';
+import { fmtMs, median } from './support/stats.js';
+import { subtreeOnPathUs } from './support/path.js';
+
+/**
+ * slow-query: DB calls of at least absoluteMs, or at least peerFactor × the service's median DB call (and minMs), of a
+ * statement whose median run is slow by the same test. Change: shorten the call to the service's median DB call —
+ * what an indexed, well-planned query of this service typically costs.
+ */
+export const slowQuery: Detector = {
+  id: 'slow-query',
+  detect(ctx: DetectorContext): Finding[] {
+    const fallback = locationFallback(ctx.traces);
+    const absoluteUs = setting(ctx, 'slow-query.absoluteMs') * 1000;
+    const factor = setting(ctx, 'slow-query.peerFactor');
+    const minUs = setting(ctx, 'slow-query.minMs') * 1000;
+    const dbByService = new Map<string, Span[]>();
+    for (const at of ctx.traces)
+      for (const s of at.trace.spans) {
+        if (classOf(s) !== 'db' || s.unfinished) continue;
+        const list = dbByService.get(s.service);
+        if (list) list.push(s);
+        else dbByService.set(s.service, [s]);
+      }
+    const peerMedian = new Map<string, number>();
+    for (const [svc, spans] of dbByService) peerMedian.set(svc, median(spans.map(durationUs)));
+
+    const isSlow = (d: number, peer: number): boolean => d >= absoluteUs || (d >= factor * peer && d >= minUs);
+    // A statement is slow when its typical run is: one slow run of a fast statement is contention or noise
+    // (lock-contention, missing-timeout), not something EXPLAIN will explain.
+    // service -> template -> median: nested, so the per-span lookup below builds no key string.
+    const templateMedian = new Map<string, Map<string, number>>();
+    for (const [svc, spans] of dbByService) {
+      const byTemplate = new Map<string, number>();
+      for (const [t, runs] of groupBy(spans, callTemplate)) byTemplate.set(t, median(runs.map(durationUs)));
+      templateMedian.set(svc, byTemplate);
+    }
+    const occs: (Occurrence & { key: string; label: string; targetUs: number })[] = [];
+    for (const at of ctx.traces) {
+      for (const span of at.trace.spans) {
+        if (classOf(span) !== 'db' || span.unfinished) continue;
+        const d = durationUs(span);
+        const peer = peerMedian.get(span.service) ?? d;
+        if (!isSlow(d, peer) || !isSlow(templateMedian.get(span.service)?.get(callTemplate(span)) ?? 0, peer)) continue;
+        if (subtreeOnPathUs(at, span.spanId) <= 0) continue;
+        occs.push({
+          at,
+          key: `${at.service}\u0000${callTemplate(span)}`,
+          label: callLabel(span),
+          targetUs: peer,
+          changes: [{ type: 'shorten', spanId: span.spanId, byUs: d - peer }],
+          evidence: { traceId: at.trace.traceId, parentSpanId: span.parentSpanId, spanIds: [span.spanId], location: locationOf([span], fallback) },
+          spentUs: d,
+          language: span.language,
+        });
+      }
+    }
+    const findings: Finding[] = [];
+    for (const group of groupBy(occs, (o) => o.key).values()) {
+      const first = group[0];
+      const med = median(group.map((o) => o.spentUs));
+      findings.push(
+        findingOf('slow-query', group, {
+          title: `Speed up the slow query "${first.label}"`,
+          why: `"${first.label}" took ${fmtMs(med)} (median of ${group.length} slow runs in ${traceCount(group)} requests) where this service's typical query takes ${fmtMs(first.targetUs)}.`,
+          // Whether an index fixes it is unknown until the plan is read; a consistently slow statement is likelier.
+          confidence: group.length >= 3 && med >= absoluteUs ? 'medium' : 'low',
+          details: { slowRuns: group.length, medianMs: med / 1000, peerMedianMs: first.targetUs / 1000 },
+          vars: { template: first.label },
+        }),
+      );
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,150 @@
+import type { DetectorId, Evidence } from '../../model/analysis.js';
+import type { Language, Span } from '../../model/span.js';
+import { callTemplate } from './spans.js';
+import type { AnalyzedTrace } from '../../model/trace.js';
+import type { Change } from '../../replay/change.js';
+import type { DetectorContext, Finding } from '../types.js';
+import { adviceFor } from '../../advice/advice.js';
+
+/** One instance of a problem in one trace: the spans, the change that fixes it there, and what it costs. */
+export interface Occurrence {
+  at: AnalyzedTrace;
+  changes: Change[];
+  /** Changes in *other* traces (e.g. queued time that a blocking slice caused elsewhere), by trace id. */
+  changesIn?: Map<string, Change[]>;
+  evidence: Evidence;
+  /** µs the occurrence's spans take in this trace (for the why sentence). */
+  spentUs: number;
+  language: Language;
+}
+
+/** How many evidence entries a finding carries: enough to click through, bounded for analysis.json size. */
+export const MAX_EVIDENCE = 5;
+
+export function groupBy<T>(items: Iterable<T>, keyOf: (x: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>();
+  for (const x of items) {
+    const k = keyOf(x);
+    let list = out.get(k);
+    if (!list) out.set(k, (list = []));
+    list.push(x);
+  }
+  return out;
+}
+
+const endpointCountsCache = new WeakMap<readonly AnalyzedTrace[], Map<string, number>>();
+
+/**
+ * Calls grouped by (service, call template), in first-seen order like groupBy on a joined key, without building
+ * a key string per call (a million calls would mean a million short-lived strings).
+ */
+export function groupByServiceAndTemplate<T extends { span: Span }>(items: Iterable<T>): T[][] {
+  const byService = new Map<string, Map<string, T[]>>();
+  const out: T[][] = [];
+  for (const x of items) {
+    let byTemplate = byService.get(x.span.service);
+    if (!byTemplate) byService.set(x.span.service, (byTemplate = new Map()));
+    const template = callTemplate(x.span);
+    let list = byTemplate.get(template);
+    if (!list) {
+      byTemplate.set(template, (list = []));
+      out.push(list);
+    }
+    list.push(x);
+  }
+  return out;
+}
+
+/** Requests per service+endpoint, for "27 of 30 GET /orders requests". */
+export function endpointCounts(ctx: DetectorContext): Map<string, number> {
+  // Every detector asks; the traces are the same array for the whole run.
+  let m = endpointCountsCache.get(ctx.traces);
+  if (m) return m;
+  m = new Map<string, number>();
+  endpointCountsCache.set(ctx.traces, m);
+  for (const at of ctx.traces) {
+    const k = endpointKey(at.service, at.endpoint);
+    m.set(k, (m.get(k) ?? 0) + 1);
+  }
+  return m;
+}
+
+export function endpointKey(service: string, endpoint: string): string {
+  return `${service}\u0000${endpoint}`;
+}
+
+/** The most common language among the occurrences' spans (a service may be polyglot in foreign traces). */
+function languageOf(occs: readonly Occurrence[]): Language {
+  const counts = new Map<Language, number>();
+  for (const o of occs) counts.set(o.language, (counts.get(o.language) ?? 0) + 1);
+  let best: Language = 'unknown';
+  let n = -1;
+  for (const [l, c] of counts) if (c > n) [best, n] = [l, c];
+  return best;
+}
+
+/**
+ * Builds a Finding from occurrences of one problem (same service, endpoint and signature) across traces.
+ * Evidence favours the occurrences that cost the most.
+ */
+export function findingOf(
+  detector: DetectorId,
+  occs: readonly Occurrence[],
+  text: { title: string; why: string; confidence: Finding['confidence']; details?: Finding['details']; vars?: Record<string, string> },
+): Finding {
+  const first = occs[0];
+  const changes = new Map<string, Change[]>();
+  const add = (traceId: string, more: readonly Change[]): void => {
+    if (more.length === 0) return;
+    const list = changes.get(traceId) ?? [];
+    list.push(...more);
+    changes.set(traceId, list);
+  };
+  for (const o of occs) {
+    add(o.at.trace.traceId, o.changes);
+    for (const [id, more] of o.changesIn ?? []) add(id, more);
+  }
+  const evidence = [...occs]
+    .sort((a, b) => b.spentUs - a.spentUs)
+    .slice(0, MAX_EVIDENCE)
+    .map((o) => o.evidence);
+  const endpoints = new Set(occs.map((o) => o.at.endpoint));
+  return {
+    detector,
+    title: text.title,
+    why: text.why,
+    confidence: text.confidence,
+    service: first.at.service,
+    endpoint: endpoints.size === 1 ? first.at.endpoint : undefined,
+    advice: adviceFor(detector, languageOf(occs), text.vars),
+    evidence,
+    changes,
+    details: text.details,
+  };
+}
+
+/** Distinct traces among occurrences. */
+export function traceCount(occs: readonly Occurrence[]): number {
+  return new Set(occs.map((o) => o.at.trace.traceId)).size;
+}
+
+/** A finding with no per-trace change (nothing on any critical path to replay): informational detectors only. */
+export function bareFinding(
+  detector: DetectorId,
+  service: string,
+  language: Language,
+  text: { title: string; why: string; confidence: Finding['confidence']; details?: Finding['details']; vars?: Record<string, string> },
+  evidence: Evidence[] = [],
+): Finding {
+  return {
+    detector,
+    title: text.title,
+    why: text.why,
+    confidence: text.confidence,
+    service,
+    advice: adviceFor(detector, language, text.vars),
+    evidence,
+    changes: new Map(),
+    details: text.details,
+  };
+}

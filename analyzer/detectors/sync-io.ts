@@ -1,0 +1,134 @@
+import type { Detector, DetectorContext, Finding } from './types.js';
+import { setting } from './support/config.js';
+import { codeLocation } from './support/spans.js';
+import { endpointCounts, endpointKey, findingOf, groupBy, traceCount, type Occurrence } from './support/occurrences.js';
+import { fmtMs, median, plural, sum } from './support/stats.js';
+import { gcIntervals, victimsOf } from './support/queued.js';
+import { blockingRuns, shortestBlockingRunUs, syncCallOf, type SampledSyncCall } from './support/blocking.js';
+import type { Profile } from '../model/profile.js';
+
+export { syncCallOf } from './support/blocking.js';
+
+type SyncOccurrence = Occurrence & { key: string; calls: string; count: number; queuedUs: number; locations: string[] };
+
+/** timesink's own recorder code (its span writer's writeSync/openSync): never a fix for the app. */
+const TIMESINK_FILE = /(?:^|[/\\])(?:dist[/\\]register\.(?:c|m)?js|instrumentation[/\\][^/\\]+\.[cm]?[jt]s)$/;
+
+/**
+ * A predicate telling whether a sampled …Sync call was made by timesink's own code: a sample inside it has a
+ * timesink frame on its stack. Samples are looked up by time (they are in time order).
+ */
+function ownCallFilter(profile: Profile | undefined): (c: SampledSyncCall) => boolean {
+  if (profile === undefined) return () => false;
+  const ownFrame = profile.frames.map((f) => f.file !== undefined && TIMESINK_FILE.test(f.file.replace(/^file:\/\//, '')));
+  if (!ownFrame.some(Boolean)) return () => false;
+  const ownStack = profile.stacks.map((st) => st.some((i) => ownFrame[i]));
+  const times: number[] = [];
+  for (const smp of profile.samples) if (smp.timeUs !== undefined && ownStack[smp.stack]) times.push(smp.timeUs);
+  times.sort((a, b) => a - b);
+  return (c) => {
+    let lo = 0;
+    let hi = times.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (times[mid] < c.startUs) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo < times.length && times[lo] < c.endUs;
+  };
+}
+
+/** The location most of the block's located calls share (locations are sampled: many calls have none). */
+function commonLocation(locations: readonly string[]): string | undefined {
+  const n = new Map<string, number>();
+  let best: string | undefined;
+  for (const l of locations) {
+    const c = (n.get(l) ?? 0) + 1;
+    n.set(l, c);
+    if (best === undefined || c > n.get(best)! || (c === n.get(best)! && l < best)) best = l;
+  }
+  return best;
+}
+
+
+/**
+ * sync-io: synchronous fs / child_process / zlib / crypto calls on a request path. While the synchronous run that
+ * makes them lasts, the thread serves nobody else. Found from spans named …Sync inside a request's synchronous run
+ * or …Sync frames a timed profile sampled there (crypto.pbkdf2Sync has no span); support/blocking.ts decides which
+ * runs are sync-io's.
+ * Change: unqueue the queued time other requests spent inside the block of calls (first call's start to last one's
+ * end): the async API does the I/O off-thread and lets the loop serve them meanwhile; the run's JavaScript before and
+ * after the block still holds them.
+ */
+export const syncIo: Detector = {
+  id: 'sync-io',
+  detect(ctx: DetectorContext): Finding[] {
+    const minUs = setting(ctx, 'sync-io.minMs') * 1000;
+    const occs: SyncOccurrence[] = [];
+    const isOwn = ownCallFilter(ctx.profile);
+    for (const b of blockingRuns(ctx.traces, setting(ctx, 'event-loop-blocking.minSliceMs') * 1000, ctx.profile, shortestBlockingRunUs(ctx))) {
+      if (b.owner !== 'sync-io') continue;
+      const { at, run } = b;
+      if (run.endUs - run.startUs < minUs) continue;
+      const sampled = b.sampled.filter((c) => !isOwn(c));
+      if (b.syncSpans.length === 0 && sampled.length === 0) continue; // only timesink's own writes
+      const names = [...new Set([...b.syncSpans.map((s) => syncCallOf(s)!), ...sampled.map((c) => c.call)])].sort();
+      const locations: string[] = [];
+      for (const s of b.syncSpans) {
+        const l = codeLocation(s);
+        if (l !== undefined) locations.push(l);
+      }
+      if (locations.length === 0) for (const c of sampled) if (c.location) locations.push(c.location);
+      const location = commonLocation(locations);
+      const spans = b.syncSpans.length > 0 ? b.syncSpans : run.spans.map((x) => x.span);
+      // The handler making the block: the parent of its calls (its own span when the profile found them).
+      const parentId = b.syncSpans.length > 0 ? b.syncSpans[0].parentSpanId : undefined;
+      const handler = (parentId === undefined ? undefined : at.trace.spans.find((s) => s.spanId === parentId)?.name) ?? run.spans[0]?.span.name ?? '';
+      // The block: from the first call's start to the last one's end, within the run. Asynchronous calls free the
+      // thread during it; the JavaScript around it still runs synchronously and still holds the others.
+      let blockStart = Infinity;
+      let blockEnd = -Infinity;
+      for (const c of [...b.syncSpans, ...sampled]) {
+        blockStart = Math.min(blockStart, c.startUs);
+        blockEnd = Math.max(blockEnd, c.endUs);
+      }
+      blockStart = Math.max(blockStart, run.startUs);
+      blockEnd = Math.min(blockEnd, run.endUs);
+      const v = victimsOf(ctx.traces, run.pid, blockStart, blockEnd, at.trace.traceId, gcIntervals(ctx.runtime, run.pid));
+      occs.push({
+        at,
+        key: `${endpointKey(at.service, at.endpoint)}\u0000${handler}\u0000${names.join(',')}`,
+        calls: names.join(', '),
+        count: b.syncSpans.length + sampled.length,
+        locations,
+        queuedUs: v.totalUs,
+        changes: [],
+        changesIn: v.changes,
+        evidence: { traceId: at.trace.traceId, parentSpanId: spans[0].parentSpanId, spanIds: spans.map((s) => s.spanId), location },
+        spentUs: Math.max(0, blockEnd - blockStart),
+        language: spans[0].language,
+      });
+    }
+    const counts = endpointCounts(ctx);
+    const findings: Finding[] = [];
+    for (const group of groupBy(occs, (o) => o.key).values()) {
+      const first = group[0];
+      const total = counts.get(endpointKey(first.at.service, first.at.endpoint)) ?? group.length;
+      const victims = new Set<string>();
+      for (const o of group) for (const id of o.changesIn?.keys() ?? []) victims.add(id);
+      const location = commonLocation(group.flatMap((o) => o.locations));
+      const where = location ? ` in ${location}` : '';
+      const calls = Math.round(median(group.map((o) => o.count)));
+      findings.push(
+        findingOf('sync-io', group, {
+          title: `Replace ${first.calls}${where} by ${first.calls.includes(',') ? 'their asynchronous versions' : 'its asynchronous version'}`,
+          why: `${traceCount(group)} of ${total} ${first.at.endpoint} requests make ${calls} synchronous ${first.calls} call(s) in a ${fmtMs(median(group.map((o) => o.spentUs)))} block (median) that holds the thread, delaying ${plural(victims.size, 'other request')} (${fmtMs(sum(group.map((o) => o.queuedUs)))} in total).`,
+          confidence: 'high',
+          details: { calls: first.calls, callsPerRequest: calls, blocks: group.length },
+          vars: { call: first.calls },
+        }),
+      );
+    }
+    return findings;
+  },
+};

@@ -1,0 +1,38 @@
+import type { Advice, DetectorId, Evidence, Fix } from '../model/analysis.js';
+import type { Profile } from '../model/profile.js';
+import type { RuntimeData } from '../model/runtime.js';
+import type { AnalyzedTrace } from '../model/trace.js';
+import type { Change } from '../replay/change.js';
+
+/** Thresholds; defaults and their reasoning live in docs/detectors.md. */
+export type DetectorConfig = Record<string, number>;
+
+export interface DetectorContext {
+  traces: AnalyzedTrace[];
+  runtime: RuntimeData;
+  profile?: Profile;
+  config: DetectorConfig;
+}
+
+/**
+ * What a detector found: a problem and the change that would fix it, per affected trace.
+ * The saving is never stated by the detector: ranking replays `changes` (replay/) and measures it.
+ */
+export interface Finding {
+  detector: DetectorId;
+  title: string;
+  why: string;
+  confidence: Fix['confidence'];
+  service: string;
+  endpoint?: string;
+  advice: Advice;
+  evidence: Evidence[];
+  /** traceId -> the changes that fix this finding in that trace. */
+  changes: Map<string, Change[]>;
+  details?: Record<string, string | number | boolean>;
+}
+
+export interface Detector {
+  id: DetectorId;
+  detect(ctx: DetectorContext): Finding[];
+}

@@ -1,0 +1,236 @@
+import type { Breakdown, Category, Fractions } from './categories.js';
+import type { Language, SpanKind, SpanStatus } from './span.js';
+import type { FrameOrigin } from './profile.js';
+
+/**
+ * analysis.json — the only thing the viewer, `diff` and CI read. Versioned; JSON Schema in
+ * analyzer/schema/analysis.schema.json. Field names here are a public contract.
+ * All durations are milliseconds unless the name says otherwise.
+ */
+export const SCHEMA_VERSION = 1 as const;
+
+export interface Warning {
+  /** Stable machine code, e.g. "orphan-rerooted", "duplicate-span", "clipped-overflow", "unreadable-file". */
+  code: string;
+  /** A sentence a person understands. */
+  message: string;
+  count?: number;
+  file?: string;
+}
+
+export interface Percentiles {
+  p50Ms: number;
+  p95Ms: number;
+  p99Ms: number;
+}
+
+export interface EndpointSummary extends Percentiles {
+  service: string;
+  name: string;
+  language: Language;
+  count: number;
+  errors: number;
+  /** Total critical-path ms per category, summed over the endpoint's traces. */
+  breakdown: Breakdown;
+  fractions: Fractions;
+  /** Mean critical-path ms per request per category. */
+  meanBreakdown: Breakdown;
+  /** p95 of each category's per-request ms. */
+  p95Breakdown: Breakdown;
+}
+
+export interface ServiceSummary {
+  service: string;
+  language: Language;
+  traces: number;
+  spans: number;
+  breakdown: Breakdown;
+  fractions: Fractions;
+}
+
+export interface Evidence {
+  traceId: string;
+  parentSpanId?: string;
+  spanIds: string[];
+  /** "file:line" where known (profile frame or span code location). */
+  location?: string;
+}
+
+export interface Advice {
+  language: Language;
+  text: string;
+  /** A short code sketch in that language. */
+  sketch?: string;
+}
+
+/** Detector ids are a contract: they appear in `fixes[].detector` and in `--fail-on fix:<id>`. */
+export const DETECTOR_IDS = [
+  'sequential-io',
+  'n-plus-one',
+  'repeated-call',
+  'event-loop-blocking',
+  'sync-io',
+  'pool-exhaustion',
+  'lock-contention',
+  'concurrency-limit',
+  'slow-query',
+  'missing-timeout',
+  'retry-storm',
+  'connection-churn',
+  'fine-granularity',
+  'gc-pressure',
+  'hot-function',
+] as const;
+
+export type DetectorId = (typeof DETECTOR_IDS)[number];
+
+export interface Fix {
+  rank: number;
+  detector: DetectorId;
+  title: string;
+  /** One sentence with the numbers. */
+  why: string;
+  /** Marginal saving after the fixes ranked above it are applied (sum over affected traces, ms). */
+  savingMs: number;
+  /** savingMs / summary.criticalPathMs. */
+  savingFraction: number;
+  /** The saving if this fix were applied alone. */
+  standaloneSavingMs: number;
+  confidence: 'high' | 'medium' | 'low';
+  service: string;
+  endpoint?: string;
+  affectedTraces: number;
+  advice: Advice;
+  evidence: Evidence[];
+  /** Detector-specific numbers (e.g. { calls: 20, statement: "SELECT ..." }). */
+  details?: Record<string, string | number | boolean>;
+}
+
+export interface WaterfallSpan {
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  service: string;
+  kind: SpanKind;
+  class: string;
+  status: SpanStatus;
+  /** Relative to the trace start. */
+  startMs: number;
+  durationMs: number;
+  unfinished?: boolean;
+  /** A few redacted attributes worth showing (db.statement, url, route, code location). */
+  attributes: Record<string, string | number | boolean>;
+  /** [startMs, durationMs] relative to trace start. */
+  onThread?: [number, number][];
+  queued?: [number, number][];
+}
+
+export interface PathSegment {
+  spanId: string;
+  /** Relative to the trace start. */
+  startMs: number;
+  endMs: number;
+  category: Category;
+}
+
+export interface TraceDetail {
+  traceId: string;
+  service: string;
+  endpoint: string;
+  durationMs: number;
+  /** Epoch ms of the trace start. */
+  startEpochMs: number;
+  why: 'slowest' | 'representative' | 'evidence';
+  breakdown: Breakdown;
+  spans: WaterfallSpan[];
+  criticalPath: PathSegment[];
+  /** True when the span list was cut to bound the report size. */
+  truncated?: boolean;
+}
+
+export interface TimelinePoint {
+  tMs: number;
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+  elu: number;
+  cpuPct: number;
+  heapUsedMb: number;
+  rssMb: number;
+  openSpans?: number;
+}
+
+export interface Timeline {
+  pid: number;
+  startEpochMs: number;
+  points: TimelinePoint[];
+  gc: { tMs: number; durationMs: number; kind: string }[];
+  /** Concurrency: requests (server spans) in flight over time. */
+  concurrency: { tMs: number; inFlight: number }[];
+  profilerActive: boolean;
+}
+
+export interface HotFunction {
+  name: string;
+  location?: string;
+  origin: FrameOrigin;
+  selfMs: number;
+  totalMs: number;
+  selfFraction: number;
+  /** Self ms of samples that fell inside critical-path on-thread time (timed profiles only). */
+  onCriticalPathMs?: number;
+}
+
+/** Flamegraph tree, pruned to nodes >= 0.1 % of total to bound size. */
+export interface FlameNode {
+  name: string;
+  location?: string;
+  origin: FrameOrigin;
+  valueMs: number;
+  children: FlameNode[];
+}
+
+export interface ProfileSummary {
+  source: string;
+  format: string;
+  totalMs: number;
+  timed: boolean;
+  hotFunctions: HotFunction[];
+  flamegraph: FlameNode;
+  byOrigin: Record<FrameOrigin, number>;
+}
+
+export interface InputSummary {
+  files: { path: string; format: string; spans: number; partial?: boolean }[];
+  services: string[];
+  languages: Language[];
+  startEpochMs: number;
+  endEpochMs: number;
+  hasRuntimeData: boolean;
+  hasOnThreadData: boolean;
+}
+
+export interface Analysis {
+  schemaVersion: typeof SCHEMA_VERSION;
+  generator: { name: 'timesink'; version: string; createdAt: string };
+  inputs: InputSummary;
+  summary: Percentiles & {
+    traces: number;
+    spans: number;
+    /** Sum over traces of the critical-path length (= root span duration). */
+    criticalPathMs: number;
+    breakdown: Breakdown;
+    fractions: Fractions;
+    /** One sentence: what dominates. */
+    verdict: string;
+  };
+  endpoints: EndpointSummary[];
+  services: ServiceSummary[];
+  fixes: Fix[];
+  traces: TraceDetail[];
+  timelines: Timeline[];
+  profile?: ProfileSummary;
+  /** True when some input was unreadable or cut short: results are partial. */
+  partial: boolean;
+  warnings: Warning[];
+  redacted: boolean;
+}

@@ -1,0 +1,73 @@
+/**
+ * The vocabulary of the whole product: every microsecond of a critical path lands in exactly one category.
+ * See docs/classification.md.
+ */
+
+export const WAIT_CATEGORIES = [
+  'db',
+  'cache',
+  'network',
+  'dns',
+  'fs',
+  'messaging',
+  'pool',
+  'lock',
+  'timer',
+  'uninstrumented_wait',
+] as const;
+
+export const COMPUTE_CATEGORIES = ['cpu', 'gc'] as const;
+
+export const CATEGORIES = [...WAIT_CATEGORIES, ...COMPUTE_CATEGORIES, 'queued', 'in_process_unattributed'] as const;
+
+export type WaitCategory = (typeof WAIT_CATEGORIES)[number];
+export type ComputeCategory = (typeof COMPUTE_CATEGORIES)[number];
+export type Category = (typeof CATEGORIES)[number];
+
+/** What a span *is*, decided by the classification rules: an I/O wait of some kind, or work in the process. */
+export type SpanClass = Exclude<WaitCategory, 'uninstrumented_wait'> | 'in_process';
+
+/** Milliseconds (or microseconds, by context) per category. Always has every key. */
+export type Breakdown = Record<Category, number>;
+
+export interface Fractions {
+  waiting: number;
+  computing: number;
+  queued: number;
+  unattributed: number;
+}
+
+export function emptyBreakdown(): Breakdown {
+  const b = {} as Breakdown;
+  for (const c of CATEGORIES) b[c] = 0;
+  return b;
+}
+
+export function addBreakdown(into: Breakdown, from: Breakdown, scale = 1): Breakdown {
+  for (const c of CATEGORIES) into[c] += from[c] * scale;
+  return into;
+}
+
+const WAIT_SET: ReadonlySet<string> = new Set(WAIT_CATEGORIES);
+const COMPUTE_SET: ReadonlySet<string> = new Set(COMPUTE_CATEGORIES);
+
+export function isWaiting(c: Category): c is WaitCategory {
+  return WAIT_SET.has(c);
+}
+
+export function isComputing(c: Category): c is ComputeCategory {
+  return COMPUTE_SET.has(c);
+}
+
+/** The four headline fractions; they sum to 1 whenever the total is positive. */
+export function fractionsOf(b: Breakdown): Fractions {
+  let waiting = 0;
+  let computing = 0;
+  for (const c of WAIT_CATEGORIES) waiting += b[c];
+  for (const c of COMPUTE_CATEGORIES) computing += b[c];
+  const queued = b.queued;
+  const unattributed = b.in_process_unattributed;
+  const total = waiting + computing + queued + unattributed;
+  if (total <= 0) return { waiting: 0, computing: 0, queued: 0, unattributed: 0 };
+  return { waiting: waiting / total, computing: computing / total, queued: queued / total, unattributed: unattributed / total };
+}

@@ -1,0 +1,139 @@
+import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
+import { rankFindings } from './rank-findings.js';
+import type { Change } from './change.js';
+import type { Finding } from '../detectors/types.js';
+import type { DetectorId } from '../model/analysis.js';
+import { TraceBuilder, analyzeAll, contextOf, sql, totalUs } from '../detectors/testing/builder.js';
+import { findFixes } from '../detectors/index.js';
+import type { AnalyzedTrace } from '../model/trace.js';
+
+function finding(detector: DetectorId, changes: [string, Change[]][], title: string = detector): Finding {
+  return {
+    detector,
+    title,
+    why: '',
+    confidence: 'medium',
+    service: 's',
+    advice: { language: 'nodejs', text: '' },
+    evidence: [],
+    changes: new Map(changes),
+  };
+}
+
+/** root [0,100] with sequential SELECTs [10,30] [30,60] [60,90]. */
+function sequential() {
+  const b = new TraceBuilder();
+  const root = b.root({ name: 'r', start: 0, end: 100 });
+  const ids = [b.add(root, sql('SELECT a', 10, 30)), b.add(root, sql('SELECT b', 30, 60)), b.add(root, sql('SELECT c', 60, 90))];
+  return { at: analyzeAll([b.build()])[0], ids };
+}
+
+describe('rankFindings', () => {
+  it('ranks by standalone saving and reports marginal savings that add up to the combined effect', () => {
+    const { at, ids } = sequential();
+    const id = at.trace.traceId;
+    const par = finding('sequential-io', [[id, [{ type: 'parallelize', spanIds: ids }]]]); // saves 50
+    const rm = finding('slow-query', [[id, [{ type: 'shorten', spanId: ids[1], byUs: 20_000 }]]]); // saves 20 alone
+    const fixes = rankFindings([rm, par], [at], 100_000, 10);
+    expect(fixes.map((f) => [f.rank, f.detector])).toEqual([[1, 'sequential-io'], [2, 'slow-query']]);
+    expect(fixes[0].savingMs).toBeCloseTo(50, 6);
+    expect(fixes[1].standaloneSavingMs).toBeCloseTo(20, 6);
+    // After parallelizing, the 30 ms query shrinks to 10 ms: the group now waits max(20, 10, 30) = 30 → no gain.
+    expect(fixes[1].savingMs).toBeCloseTo(0, 6);
+    expect(fixes[0].savingFraction).toBeCloseTo(0.5, 6);
+  });
+
+  it('drops findings with no saving unless informational, and cuts to top', () => {
+    const { at, ids } = sequential();
+    const id = at.trace.traceId;
+    const none = finding('n-plus-one', [[id, []]]);
+    const info = finding('hot-function', []);
+    const a = finding('lock-contention', [[id, [{ type: 'remove', spanIds: [ids[0]] }]]]);
+    const b = finding('pool-exhaustion', [[id, [{ type: 'remove', spanIds: [ids[1]] }]]]);
+    expect(rankFindings([none, info, a, b], [at], 100_000, 10).map((f) => f.detector)).toEqual(['pool-exhaustion', 'lock-contention', 'hot-function']);
+    expect(rankFindings([none, info, a, b], [at], 100_000, 1)).toHaveLength(1);
+  });
+
+  it('skips a change that would lengthen a trace instead of reporting a negative saving', () => {
+    const { at, ids } = sequential();
+    const slowBatch = finding('n-plus-one', [[at.trace.traceId, [{ type: 'batch', spanIds: ids, durationUs: 500_000 }]]]);
+    expect(rankFindings([slowBatch], [at], 100_000, 10)).toHaveLength(0);
+  });
+
+  it('property: every saving is within the total, and the savings together never exceed it', () => {
+    fc.assert(
+      fc.property(fixtureSet(), (traces) => {
+        const total = totalUs(traces);
+        const fixes = findFixes(contextOf(traces), total, 50);
+        let sum = 0;
+        for (const f of fixes) {
+          expect(f.savingMs).toBeGreaterThanOrEqual(0);
+          expect(f.savingMs * 1000).toBeLessThanOrEqual(total + 1e-6);
+          sum += f.savingMs * 1000;
+        }
+        expect(sum).toBeLessThanOrEqual(total + 1e-6);
+      }),
+      { numRuns: 60 },
+    );
+  });
+
+  it('property: random overlapping findings never promise more than the total', () => {
+    fc.assert(
+      fc.property(fixtureSet(), fc.array(fc.tuple(fc.nat(), fc.nat(), fc.nat({ max: 5 })), { maxLength: 12 }), (traces, picks) => {
+        const findings = picks.map(([p, q, kind], i) => {
+          const at = traces[p % traces.length];
+          const ids = at.trace.spans.filter((s) => s.spanId !== at.trace.root.spanId).map((s) => s.spanId);
+          const id = ids.length > 0 ? ids[q % ids.length] : at.trace.root.spanId;
+          const change: Change =
+            kind === 0 ? { type: 'remove', spanIds: [id] }
+            : kind === 1 ? { type: 'parallelize', spanIds: ids }
+            : kind === 2 ? { type: 'batch', spanIds: ids.slice(0, 3), durationUs: (q % 50) * 1000 }
+            : kind === 3 ? { type: 'cap', spanId: id, maxUs: (q % 20) * 1000 }
+            : kind === 4 ? { type: 'shorten', spanId: id, byUs: (q % 30) * 1000 }
+            : { type: 'unqueue', spanId: at.trace.root.spanId, byUs: (q % 30) * 1000 };
+          return finding('sequential-io', [[at.trace.traceId, [change]]], `f${i}`);
+        });
+        const total = totalUs(traces);
+        const fixes = rankFindings(findings, traces, total, 100, { minSavingUs: 0 });
+        const sum = fixes.reduce((s, f) => s + f.savingMs * 1000, 0);
+        expect(sum).toBeLessThanOrEqual(total + 1e-6);
+        for (const f of fixes) expect(f.savingFraction).toBeLessThanOrEqual(1 + 1e-9);
+      }),
+      { numRuns: 100 },
+    );
+  });
+});
+
+/** 1-3 requests mixing the planted patterns: N+1 loops, sequential reads, pool waits, at random sizes. */
+function fixtureSet(): fc.Arbitrary<AnalyzedTrace[]> {
+  const request = fc.record({
+    loop: fc.nat({ max: 12 }),
+    seq: fc.nat({ max: 4 }),
+    pool: fc.nat({ max: 30 }),
+    ms: fc.integer({ min: 1, max: 20 }),
+    overlap: fc.boolean(),
+    /** On-thread work at the start of the request (ms): requests on one thread then queue behind each other. */
+    busy: fc.nat({ max: 80 }),
+    offset: fc.nat({ max: 60 }),
+  });
+  return fc.array(request, { minLength: 1, maxLength: 3 }).map((reqs) => {
+    const built = reqs.map((r, k) => {
+      const b = new TraceBuilder();
+      const total = r.pool + (r.loop + r.seq) * r.ms + 10;
+      const t0 = k * r.offset;
+      const root = b.root({ name: 'GET /x', route: '/x', start: t0, end: t0 + total, onThread: r.busy > 0 ? [[t0, t0 + Math.min(r.busy, total)]] : undefined });
+      let at = t0;
+      if (r.pool > 0) b.add(root, { name: 'pg-pool.connect', cls: 'pool', start: at, end: at + r.pool });
+      at += r.pool;
+      for (let i = 0; i < r.loop; i++) {
+        const s = r.overlap ? at : at + i * r.ms;
+        b.add(root, sql(`SELECT * FROM items WHERE id = ${i}`, s, s + r.ms));
+      }
+      at += r.loop * r.ms;
+      for (let i = 0; i < r.seq; i++) b.add(root, sql(`SELECT * FROM t${i}`, at + i * r.ms, at + (i + 1) * r.ms));
+      return b.build();
+    });
+    return analyzeAll(built);
+  });
+}
