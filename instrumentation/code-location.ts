@@ -1,0 +1,130 @@
+/**
+ * Where in the app a span was started ("/abs/path/orders.js:41:17"): the first stack frame that is the app's own code
+ * (not Node's internals, not node_modules, not timesink). Fixes are only actionable when they point at code.
+ *
+ * Cost is bounded by sampling: a stack walk costs ~6 µs (shallow) to ~30 µs (60 frames), so it is taken only for
+ * the first K spans of each (instrumentation scope, span name) and then 1 in N — the same call site repeats, and its
+ * first spans name it.
+ * Frames are read through V8's structured CallSite API (no stack string is formatted).
+ */
+import { fileURLToPath } from 'node:url';
+
+export interface LocationSampling {
+  /** Spans per (scope, name) that always get a location. */
+  firstPerKey: number;
+  /** After those, one span in this many. */
+  thenOneIn: number;
+  /** Distinct (scope, name) keys counted; past it, spans of new keys are sampled 1 in thenOneIn overall. */
+  maxKeys: number;
+}
+
+export const DEFAULT_LOCATION_SAMPLING: LocationSampling = { firstPerKey: 8, thenOneIn: 64, maxKeys: 10_000 };
+
+/**
+ * Frames walked: the processor, the SDK's startSpan and an instrumentation's wrappers sit above the app's call, and
+ * a library's own layers too (fetch: ~30 frames of undici between the app and the span).
+ */
+const STACK_DEPTH = 64;
+
+/** Decides, per span, whether its start location is worth a stack walk. */
+export class LocationSampler {
+  /** Per scope (object identity: one per tracer), counts by span name. */
+  private readonly counts = new Map<object, Map<string, number>>();
+  private keys = 0;
+  private overflow = 0;
+
+  constructor(private readonly sampling: LocationSampling = DEFAULT_LOCATION_SAMPLING) {}
+
+  shouldCapture(scope: object, spanName: string): boolean {
+    let byName = this.counts.get(scope);
+    if (byName === undefined) {
+      byName = new Map();
+      this.counts.set(scope, byName);
+    }
+    const seen = byName.get(spanName);
+    if (seen === undefined) {
+      if (this.keys >= this.sampling.maxKeys) return this.overflow++ % this.sampling.thenOneIn === 0;
+      this.keys++;
+      byName.set(spanName, 1);
+      return true;
+    }
+    byName.set(spanName, seen + 1);
+    return seen < this.sampling.firstPerKey || (seen - this.sampling.firstPerKey) % this.sampling.thenOneIn === this.sampling.thenOneIn - 1;
+  }
+}
+
+interface StackHolder {
+  stack?: unknown;
+}
+
+/** The file this module was bundled into (dist/register.cjs or .mjs): its frames are timesink's, never the app's. */
+const ownFile: string | null = fileOfThisModule();
+
+function fileOfThisModule(): string | null {
+  const E = Error as ErrorConstructor & { stackTraceLimit: number };
+  const savedPrepare = E.prepareStackTrace;
+  const savedLimit = E.stackTraceLimit;
+  try {
+    E.prepareStackTrace = (_err, frames) => frames[0]?.getFileName() ?? null;
+    E.stackTraceLimit = 1;
+    const holder: StackHolder = {};
+    Error.captureStackTrace(holder);
+    return typeof holder.stack === 'string' ? holder.stack : null;
+  } catch {
+    return null;
+  } finally {
+    E.prepareStackTrace = savedPrepare;
+    E.stackTraceLimit = savedLimit;
+  }
+}
+
+/** A frame of the app's own code: a real file outside node_modules, not Node's internals, not timesink. */
+export function isAppFile(file: string | null | undefined): file is string {
+  if (!file) return false;
+  if (file.startsWith('node:') || file.startsWith('internal/') || file === ownFile) return false;
+  if (!file.startsWith('/') && !file.startsWith('file:') && !/^[A-Za-z]:[\\/]/.test(file)) return false; // eval, native, wasm
+  return !/[\\/]node_modules[\\/]/.test(file);
+}
+
+function displayPath(file: string): string {
+  if (!file.startsWith('file:')) return file;
+  try {
+    return fileURLToPath(file);
+  } catch {
+    return file;
+  }
+}
+
+/** Reads the first app frame out of V8's CallSite objects, without formatting the stack. */
+function firstAppFrame(_err: Error, frames: NodeJS.CallSite[]): string | undefined {
+  for (const f of frames) {
+    const file = f.getFileName();
+    if (!isAppFile(file)) continue;
+    return `${displayPath(file)}:${f.getLineNumber() ?? 0}:${f.getColumnNumber() ?? 0}`;
+  }
+  return undefined;
+}
+
+/**
+ * "file:line:col" of the first app frame on the current stack, or undefined. Swaps Error.prepareStackTrace only for
+ * the duration of the call (an app's own hook, e.g. source-map-support, is restored before anything else runs) and
+ * never throws.
+ */
+export function captureAppLocation(): string | undefined {
+  const E = Error as ErrorConstructor & { stackTraceLimit: number };
+  const savedPrepare = E.prepareStackTrace;
+  const savedLimit = E.stackTraceLimit;
+  try {
+    E.prepareStackTrace = firstAppFrame as (err: Error, frames: NodeJS.CallSite[]) => unknown;
+    E.stackTraceLimit = STACK_DEPTH;
+    const holder: StackHolder = {};
+    Error.captureStackTrace(holder, captureAppLocation);
+    const loc = holder.stack; // reading it runs firstAppFrame
+    return typeof loc === 'string' ? loc : undefined;
+  } catch {
+    return undefined;
+  } finally {
+    E.prepareStackTrace = savedPrepare;
+    E.stackTraceLimit = savedLimit;
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * The instrumentations timesink enables: the waits the analyzer classifies (http/undici/net/dns network, fs, pg,
+ * mysql2, redis/ioredis, mongodb, pool waits) and the two common web frameworks for route names. Nothing that
+ * records headers, bodies or query parameters.
+ */
+import path from 'node:path';
+import type { Instrumentation } from '@opentelemetry/instrumentation';
+import { DnsInstrumentation } from '@opentelemetry/instrumentation-dns';
+import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
+import { FsInstrumentation } from '@opentelemetry/instrumentation-fs';
+import { GenericPoolInstrumentation } from '@opentelemetry/instrumentation-generic-pool';
+import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
+import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
+import { KoaInstrumentation } from '@opentelemetry/instrumentation-koa';
+import { MongoDBInstrumentation } from '@opentelemetry/instrumentation-mongodb';
+import { MySQL2Instrumentation } from '@opentelemetry/instrumentation-mysql2';
+import { NetInstrumentation } from '@opentelemetry/instrumentation-net';
+import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
+import { RedisInstrumentation } from '@opentelemetry/instrumentation-redis';
+import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { warnOnce } from './warn.js';
+
+/** Packages loaded through ESM `import` that the import-in-the-middle hook must see (everything else is left alone). */
+export const ESM_HOOKED_MODULES = [
+  'pg', 'pg-pool', 'mysql2', 'ioredis', 'redis', '@redis/client', 'mongodb', 'express', 'koa', 'generic-pool', 'undici',
+  'http', 'https', 'net', 'dns', 'dns/promises', 'fs', 'fs/promises',
+];
+
+/**
+ * Core modules the instrumentations patch when they are require()d. An ES module app may never require them, so we
+ * do, right after enabling: the patches land on the shared module objects that `import http from 'node:http'` sees.
+ */
+export const PRELOADED_BUILTINS = ['http', 'https', 'net', 'dns', 'fs'];
+
+/** The path an fs call works on, when its first argument names one (not a file descriptor). */
+export function fsPathOf(arg: unknown): string | undefined {
+  if (typeof arg === 'string') return arg;
+  if (Buffer.isBuffer(arg)) return arg.toString();
+  if (arg instanceof URL) return arg.pathname;
+  return undefined;
+}
+
+/**
+ * Synchronous reads of code under node_modules are require() loading modules (Node's CommonJS loader calls the
+ * patched fs): dozens of tiny spans per first use of a package that answer no question about the app.
+ */
+export function isModuleLoading(fn: string, arg: unknown): boolean {
+  if (!fn.endsWith('Sync')) return false;
+  const p = fsPathOf(arg);
+  return p !== undefined && p.includes(`${path.sep}node_modules${path.sep}`) && /\.(?:c|m)?js$|\.json$|\.node$|node_modules\/[^.]*$/.test(p);
+}
+
+export function createInstrumentations(): Instrumentation[] {
+  const factories: [string, () => Instrumentation][] = [
+    ['http', () => new HttpInstrumentation()],
+    ['undici', () => new UndiciInstrumentation()],
+    ['net', () => new NetInstrumentation()],
+    ['dns', () => new DnsInstrumentation()],
+    [
+      'fs',
+      () =>
+        new FsInstrumentation({
+          // fs calls outside any span are module loading and start-up: cost without a question to answer.
+          requireParentSpan: true,
+          createHook: (fn, { args }) => !isModuleLoading(fn, args[0]),
+          endHook: (_fn, { args, span }) => {
+            const p = fsPathOf(args[0]);
+            if (p !== undefined) span.setAttribute('file.path', p);
+          },
+        }),
+    ],
+    ['pg', () => new PgInstrumentation({ enhancedDatabaseReporting: false })],
+    ['mysql2', () => new MySQL2Instrumentation()],
+    ['ioredis', () => new IORedisInstrumentation()],
+    ['redis', () => new RedisInstrumentation()],
+    ['mongodb', () => new MongoDBInstrumentation()],
+    ['express', () => new ExpressInstrumentation()],
+    ['koa', () => new KoaInstrumentation()],
+    ['generic-pool', () => new GenericPoolInstrumentation()],
+  ];
+  const out: Instrumentation[] = [];
+  for (const [name, make] of factories) {
+    try {
+      out.push(make());
+    } catch (err) {
+      warnOnce(`instr-${name}`, `the ${name} instrumentation failed to load (${(err as Error).message}); continuing without it`);
+    }
+  }
+  return out;
+}

@@ -1,0 +1,160 @@
+/**
+ * On-thread time per span. Every callback run (async_hooks before/after, promise reactions included) and every
+ * synchronous context switch (context.with, e.g. the code right after a span starts) opens a slice; the slice's time
+ * goes to the span that was active when that work was scheduled (recorded at async init, like AsyncLocalStorage
+ * does). Nested runs are exclusive: the outer slice pauses while the inner one runs.
+ * A span started inside a run is "adopted" at once: its slice opens at its start, not when (or if) its code is entered
+ * with context.with, and closes when it ends, its code is entered or returns, or it creates async work (then it is an
+ * async call whose caller continues), after which the outer slice resumes. A span started
+ * and ended within one synchronous run (readFileSync) is thus on-thread for its whole duration, and a synchronous
+ * block of such spans is recorded without holes.
+ * Work with no active span becomes "busy" slices for runtime-<pid>.jsonl; time outside any callback is idle.
+ */
+import { createHook, executionAsyncResource, type AsyncHook } from 'node:async_hooks';
+import { performance } from 'node:perf_hooks';
+import { addSlice, kTiming, type SpanTiming, type TimedObject } from './span-timing.js';
+
+/** Marker for "no JavaScript of ours is running" (between callbacks). */
+const IDLE = Symbol('idle');
+type Target = SpanTiming | null | typeof IDLE;
+
+const BUSY_MERGE_MS = 0.01;
+const MAX_BUSY_PAIRS = 50_000;
+
+export class OnThreadTracker {
+  private current: Target = IDLE;
+  private sliceStart = 0;
+  private readonly stack: Target[] = [];
+  /** How many frames on top (current included) are adopted spans: started in this run, code not entered yet. */
+  private adopted = 0;
+  /** The target running beneath the adopted frames: the code that started them. */
+  private beneathAdopted: Target = IDLE;
+  private hook: AsyncHook | null = null;
+  /** Flat [startMs, endMs, ...] of work with no active span, on the performance.now() clock. */
+  private busy: number[] = [];
+  busyDropped = 0;
+
+  constructor(
+    private readonly activeTiming: () => SpanTiming | null,
+    private readonly maxSlices: number,
+    /** The clock, injectable so tests can run on exact times. */
+    private readonly now: () => number = () => performance.now(),
+  ) {}
+
+  start(): void {
+    this.hook = createHook({
+      init: (_id: number, _type: string, _trigger: number, resource: object) => {
+        // The span whose code is running now is the span active in this context (context.with and callbacks both
+        // go through enter()), so the running target is the cheap answer; outside any run, ask the context.
+        // An adopted span that creates async work is an async call (pg's query, which is not entered with
+        // context.with): its own code has started its I/O, and what follows is its caller's, as before adoption.
+        if (this.adopted > 0) {
+          const now = this.now();
+          this.close(now);
+          this.dropAdopted();
+          this.sliceStart = now;
+        }
+        const c = this.current;
+        const t = c === IDLE ? this.activeTiming() : c;
+        if (t !== null && !t.ended) (resource as TimedObject)[kTiming] = t;
+      },
+      before: () => {
+        const t = (executionAsyncResource() as TimedObject)[kTiming];
+        this.enter(t === undefined || t.ended ? null : t);
+      },
+      after: () => {
+        this.exit();
+      },
+    });
+    this.hook.enable();
+  }
+
+  stop(): void {
+    this.hook?.disable();
+    this.hook = null;
+  }
+
+  /** A run of code for `target` begins now (callback or context.with). */
+  enter(target: SpanTiming | null): void {
+    const now = this.now();
+    this.close(now);
+    // Code is entered (the adopted span's own context.with, or anything else): adoption has served its purpose.
+    if (this.adopted > 0) this.dropAdopted();
+    // A runaway stack means before/after lost pairing (an exception escaped a callback): start over.
+    if (this.stack.length > 10_000) this.stack.length = 0;
+    this.stack.push(this.current);
+    this.current = target;
+    this.sliceStart = now;
+  }
+
+  exit(): void {
+    const now = this.now();
+    this.close(now);
+    if (this.adopted > 0) this.dropAdopted();
+    this.current = this.stack.length ? this.stack.pop()! : IDLE;
+    this.sliceStart = now;
+  }
+
+  /**
+   * A span starts now: inside a run, its slice opens now and the running one pauses (see the file's comment). Outside
+   * any run nothing is timed, so nothing is adopted.
+   */
+  adopt(t: SpanTiming, startMs?: number): void {
+    const c = this.current;
+    if (c === IDLE) return;
+    // From the span's own start when given (the recorder's work on it since then is the span's too).
+    const now = startMs === undefined ? this.now() : Math.max(startMs, this.sliceStart);
+    this.close(now);
+    if (this.adopted === 0) this.beneathAdopted = c;
+    this.adopted++;
+    this.stack.push(c);
+    this.current = t;
+    this.sliceStart = now;
+  }
+
+  /** Banks the running slice of `t` up to now (the span is ending while its code runs). */
+  settle(t: SpanTiming): void {
+    if (this.current !== t) return;
+    const now = this.now();
+    this.close(now);
+    this.sliceStart = now;
+    if (this.adopted > 0) {
+      // An adopted span ended before its code returned: what runs next is the code that started it.
+      this.current = this.stack.pop()!;
+      this.adopted--;
+    }
+  }
+
+  /** Pops the adopted frames: the time from now on belongs to the code beneath them. */
+  private dropAdopted(): void {
+    this.stack.length -= this.adopted;
+    this.current = this.beneathAdopted;
+    this.adopted = 0;
+  }
+
+  private close(now: number): void {
+    const c = this.current;
+    if (c === IDLE) return;
+    if (c !== null && !c.ended) {
+      addSlice(c, this.sliceStart, now, this.maxSlices);
+      return;
+    }
+    // Untraced work (or a span's code after it ended).
+    const b = this.busy;
+    const n = b.length;
+    if (n && this.sliceStart - b[n - 1]! < BUSY_MERGE_MS) {
+      b[n - 1] = now;
+    } else if (n < MAX_BUSY_PAIRS * 2) {
+      b.push(this.sliceStart, now);
+    } else {
+      this.busyDropped++;
+    }
+  }
+
+  /** Takes the busy slices gathered so far. */
+  drainBusy(): number[] {
+    const b = this.busy;
+    this.busy = [];
+    return b;
+  }
+}

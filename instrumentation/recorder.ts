@@ -1,0 +1,237 @@
+/**
+ * Starts recording inside the app's process: OpenTelemetry tracer + instrumentations, on-thread tracking, runtime
+ * sampler, optional in-process CPU profiler, manifest, periodic flush and exit hooks.
+ * Contract with the host app: never throw into it, never change its behaviour; on any internal failure say one
+ * `[timesink]` line and let it run unrecorded.
+ */
+import fs from 'node:fs';
+import { createRequire } from 'node:module';
+import { isMainThread } from 'node:worker_threads';
+import path from 'node:path';
+import { context, diag, DiagLogLevel, propagation, trace } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { registerInstrumentations } from '@opentelemetry/instrumentation';
+import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { PROFILE_DIR, RUNTIME_PREFIX, SPANS_PREFIX, type Manifest, type ProcessEntry } from '../format/recording.js';
+import { clockMapping, nowUs } from './clock.js';
+import { LocationSampler } from './code-location.js';
+import { TimesinkContextManager, timingOf } from './context-manager.js';
+import { installExitHooks, type ExitInfo } from './exit-hooks.js';
+import { InspectorProfiler } from './inspector-profiler.js';
+import { createInstrumentations, PRELOADED_BUILTINS } from './instrumentations.js';
+import { LineFile } from './line-file.js';
+import { mergeProcess, updateManifest } from './manifest-file.js';
+import { OnThreadTracker } from './on-thread.js';
+import { writeProfileAnchor } from './profile-anchor.js';
+import { attributesJson } from './otlp-json.js';
+import { readSettings, type RecorderSettings } from './settings.js';
+import { RecordingSpanProcessor } from './span-processor.js';
+import { RuntimeSampler } from './runtime-sampler.js';
+import { TIMESINK_VERSION } from './version.js';
+import { warnOnce, warningsSaid } from './warn.js';
+
+const { mkdirSync } = fs;
+
+/** Any file path will do for createRequire of core modules; this works in both the CJS and the ESM bundle. */
+function __filename_or_url(): string {
+  return path.join(process.cwd(), 'timesink-recorder.js');
+}
+const kStarted = Symbol.for('timesink.recorder');
+
+export interface RecorderHandle {
+  settings: RecorderSettings;
+  processor: RecordingSpanProcessor | null;
+  /** Writes everything buffered (spans, runtime lines; the manifest too when `final`). */
+  flush(final?: boolean): void;
+}
+
+function serviceName(): string {
+  if (process.env.OTEL_SERVICE_NAME) return process.env.OTEL_SERVICE_NAME;
+  const main = process.argv[1];
+  return main ? path.basename(main).replace(/\.[cm]?[jt]s$/, '') : 'node';
+}
+
+/** The command `record` ran, passed down as JSON so child processes agree on it. */
+function commandFromEnv(): string[] | undefined {
+  try {
+    const c = process.env.TIMESINK_COMMAND ? (JSON.parse(process.env.TIMESINK_COMMAND) as unknown) : undefined;
+    return Array.isArray(c) ? c.map(String) : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The CLI scripts of npm, npx, yarn, pnpm and corepack. */
+export function isPackageManager(script: string | undefined): boolean {
+  if (!script) return false;
+  return /(?:^|[\\/])(?:npm-cli|npx-cli)\.js$|[\\/]node_modules[\\/](?:npm|yarn|pnpm|corepack)[\\/]|(?:^|[\\/])(?:npm|npx|yarn|pnpm|corepack)(?:\.c?js)?$/.test(script);
+}
+
+export function startRecorder(): RecorderHandle | null {
+  const g = globalThis as { [kStarted]?: RecorderHandle };
+  if (g[kStarted]) return g[kStarted]; // both --require and --import given: one recorder
+  // Worker threads inherit --require but share the pid (and so the file names) and cannot handle signals.
+  if (!isMainThread) return null;
+  // `record -- npm start`: npm (yarn, pnpm) passes NODE_OPTIONS on to the app; its own process is not the app.
+  if (isPackageManager(process.argv[1])) return null;
+  try {
+    const handle = start();
+    if (handle) g[kStarted] = handle;
+    return handle;
+  } catch (err) {
+    warnOnce('start', `could not start recording (${(err as Error).message}); the app runs unrecorded`);
+    return null;
+  }
+}
+
+function start(): RecorderHandle | null {
+  const settings = readSettings();
+  const pid = process.pid;
+  try {
+    mkdirSync(settings.outDir, { recursive: true });
+    if (settings.profiler === 'inspector') mkdirSync(path.join(settings.outDir, PROFILE_DIR), { recursive: true });
+  } catch (err) {
+    warnOnce('mkdir', `cannot create ${settings.outDir} (${(err as Error).message}); the app runs unrecorded`);
+    return null;
+  }
+  // Child processes (cluster workers, spawned node) that load the recorder must write into the same directory,
+  // not pick their own timestamped default.
+  process.env.TIMESINK_OUT = settings.outDir;
+  const spansName = `${SPANS_PREFIX}-${pid}.jsonl`;
+  const runtimeName = `${RUNTIME_PREFIX}-${pid}.jsonl`;
+  const spansFile = new LineFile(path.join(settings.outDir, spansName));
+  const runtimeFile = new LineFile(path.join(settings.outDir, runtimeName));
+  const clock = clockMapping();
+  const startUs = Math.round(nowUs());
+  const entry: ProcessEntry = {
+    pid,
+    ppid: process.ppid,
+    argv: process.argv.slice(),
+    nodeVersion: process.version,
+    startUs,
+    clock,
+    files: [spansName, runtimeName],
+    droppedSpans: 0,
+    spansWritten: 0,
+    warnings: [],
+  };
+  const manifestSettings: Manifest['settings'] = {
+    redact: settings.redact,
+    onThread: settings.onThread,
+    runtimeIntervalMs: settings.runtimeIntervalMs,
+    profiler: settings.profiler,
+  };
+  const command = commandFromEnv();
+
+  // Tracing.
+  const contextManager = new TimesinkContextManager();
+  const tracker = settings.onThread ? new OnThreadTracker(() => timingOf(contextManager.active()), settings.maxSlices) : null;
+  const resource = attributesJson({
+    'service.name': serviceName(),
+    'process.pid': pid,
+    'process.runtime.name': 'nodejs',
+    'process.runtime.version': process.versions.node,
+    'telemetry.sdk.name': 'timesink',
+    'telemetry.sdk.language': 'nodejs',
+    'telemetry.sdk.version': TIMESINK_VERSION,
+  }, false);
+  let processor: RecordingSpanProcessor | null = new RecordingSpanProcessor(spansFile, resource, {
+    redact: settings.redact,
+    maxBufferedSpans: settings.maxBufferedSpans,
+    tracker,
+    locations: settings.codeLocations ? new LocationSampler() : null,
+  });
+  const provider = new BasicTracerProvider({ spanProcessors: [processor] });
+  if (!trace.setGlobalTracerProvider(provider)) {
+    warnOnce('otel-sdk', 'an OpenTelemetry SDK is already registered in this process; timesink records runtime facts only (spans go to the existing SDK)');
+    processor = null;
+  } else {
+    context.setGlobalContextManager(contextManager);
+    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+    // An app that starts its own SDK later has its registration refused by the API; make that visible.
+    diag.setLogger(
+      {
+        error: (msg: string) => {
+          if (/duplicate registration/i.test(msg)) warnOnce('otel-dup', 'the app tried to start its own OpenTelemetry SDK; timesink keeps recording, the app\'s exporters get nothing');
+        },
+        warn: () => {},
+        info: () => {},
+        debug: () => {},
+        verbose: () => {},
+      },
+      { logLevel: DiagLogLevel.ERROR, suppressOverrideMessage: true },
+    );
+    registerInstrumentations({ instrumentations: createInstrumentations(), tracerProvider: provider });
+    const requireBuiltin = createRequire(__filename_or_url());
+    for (const m of PRELOADED_BUILTINS) requireBuiltin(m);
+    if (tracker) {
+      contextManager.tracker = tracker;
+      tracker.start();
+    }
+  }
+
+  // Profile and runtime facts.
+  const profiler = settings.profiler === 'inspector' ? new InspectorProfiler() : null;
+  const sampler = new RuntimeSampler(pid, runtimeFile, settings.runtimeIntervalMs, () => processor?.open.size ?? 0, () => settings.profiler !== 'none', tracker);
+  sampler.start();
+  profiler?.start();
+  if (settings.profiler === '0x') {
+    try {
+      writeProfileAnchor(settings.outDir);
+    } catch (err) {
+      warnOnce('anchor', `cannot write the profile clock anchor (${(err as Error).message}); the profile will not align with spans`);
+    }
+  }
+
+  const writeManifest = (): void => {
+    if (processor) {
+      entry.spansWritten = processor.spansWritten;
+      entry.droppedSpans = processor.droppedSpans;
+    }
+    entry.warnings = warningsSaid();
+    try {
+      updateManifest(settings.outDir, (m) => mergeProcess(m, entry, manifestSettings, command));
+    } catch (err) {
+      warnOnce('manifest', `cannot write the manifest in ${settings.outDir} (${(err as Error).message})`);
+    }
+  };
+  // The manifest is rewritten every 5th flush (~5 s): a rename costs more than the appends, and the data files, not
+  // the manifest's counters, are what survives a kill -9.
+  let flushes = 0;
+  const flush = (final = false): void => {
+    try {
+      processor?.flush();
+      sampler.flush();
+      if (final || ++flushes % 5 === 0) writeManifest();
+    } catch (err) {
+      warnOnce('flush', `recording failed (${(err as Error).message}); the app continues`);
+    }
+  };
+  let finalized = false;
+  const finalize = (exit: ExitInfo): void => {
+    if (finalized) return;
+    finalized = true;
+    try {
+      tracker?.stop();
+      processor?.writeUnfinished();
+      sampler.sample();
+      sampler.stop();
+      if (profiler) {
+        const name = `${pid}.cpuprofile`;
+        if (profiler.stopTo(path.join(settings.outDir, PROFILE_DIR, name))) entry.files.push(`${PROFILE_DIR}/${name}`);
+      }
+      entry.endUs = Math.round(nowUs());
+      entry.exit = exit;
+    } catch (err) {
+      warnOnce('finalize', `could not finish the recording cleanly (${(err as Error).message})`);
+    }
+    flush(true);
+  };
+
+  writeManifest();
+  const timer = setInterval(() => flush(), settings.flushIntervalMs);
+  timer.unref();
+  // A crash or a signal the app handles may be the last chance to write: include the manifest.
+  installExitHooks(() => flush(true), finalize);
+  return { settings, processor, flush };
+}
