@@ -1,0 +1,16 @@
+import { runRecord } from '../../instrumentation/record.js';
+import { CliError, EXIT } from '../exit-codes.js';
+
+export interface RecordFlags {
+  out?: string;
+  profile: boolean;
+  profiler: string;
+}
+
+export async function runRecordCommand(command: string[], flags: RecordFlags): Promise<number> {
+  if (command.length === 0) throw new CliError('record needs a command after --, e.g. timesink record -- node app.js', EXIT.usage);
+  if (flags.profiler !== '0x' && flags.profiler !== 'inspector') {
+    throw new CliError(`--profiler is 0x or inspector, not '${flags.profiler}'`, EXIT.usage);
+  }
+  return runRecord({ command, out: flags.out, profile: flags.profile, profiler: flags.profiler });
+}

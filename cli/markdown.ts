@@ -1,0 +1,43 @@
+import type { Analysis } from '../analyzer/model/analysis.js';
+import { CATEGORY_LABEL, formatMs, formatPct, nonZeroCategories, perRequestMs } from './summary.js';
+
+/** Markdown text from a trace can break a table or inject links: neutralise the characters that matter. */
+export function mdEscape(text: string): string {
+  return text.replace(/[\\`*_{}[\]()<>#+!|~]/g, (c) => `\\${c}`).replace(/\r?\n/g, ' ');
+}
+
+/** A summary that fits a pull-request comment (GitHub's limit is 65,536 characters; we stay far below). */
+export function markdownSummary(a: Analysis, opts: { top?: number } = {}): string {
+  const s = a.summary;
+  const out: string[] = [];
+  out.push(`### timesink: ${mdEscape(s.verdict)}`);
+  out.push('');
+  out.push(
+    `${s.traces.toLocaleString('en')} requests · ${s.spans.toLocaleString('en')} spans · p50 ${formatMs(s.p50Ms)} · p95 ${formatMs(s.p95Ms)} · p99 ${formatMs(s.p99Ms)}`,
+  );
+  if (a.partial) out.push('', '> **Partial results:** some input could not be read completely.');
+  out.push('');
+  out.push('| | share of request time |', '|---|---:|');
+  out.push(`| waiting | ${formatPct(s.fractions.waiting)} |`);
+  out.push(`| computing | ${formatPct(s.fractions.computing)} |`);
+  out.push(`| queued on the event loop | ${formatPct(s.fractions.queued)} |`);
+  if (s.fractions.unattributed > 0) out.push(`| in-process, unattributed | ${formatPct(s.fractions.unattributed)} |`);
+  const cats = nonZeroCategories(s.breakdown).slice(0, 6);
+  if (cats.length && s.criticalPathMs > 0) {
+    out.push('', `Largest parts: ${cats.map((c) => `${CATEGORY_LABEL[c]} ${formatPct(s.breakdown[c] / s.criticalPathMs)}`).join(', ')}.`);
+  }
+  const fixes = a.fixes.slice(0, opts.top ?? 5);
+  out.push('');
+  if (fixes.length === 0) {
+    out.push('No fix found that would save a measurable share of request time.');
+  } else {
+    out.push('| # | fix | endpoint | saves per request | share | confidence |', '|---:|---|---|---:|---:|---|');
+    for (const f of fixes) {
+      out.push(
+        `| ${f.rank} | ${mdEscape(f.title)} (\`${f.detector}\`) | ${mdEscape(f.endpoint ?? f.service)} | ${formatMs(perRequestMs(f))} | ${formatPct(f.savingFraction)} | ${f.confidence} |`,
+      );
+    }
+  }
+  if (a.warnings.length) out.push('', `<sub>${a.warnings.length} input warning(s); see the HTML report.</sub>`);
+  return out.join('\n') + '\n';
+}

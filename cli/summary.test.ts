@@ -1,0 +1,45 @@
+import { describe, expect, it } from 'vitest';
+import { terminalSummary } from './summary.js';
+import { markdownSummary, mdEscape } from './markdown.js';
+import { analysisWith } from '../test/fixtures/analysis.js';
+
+const a = analysisWith(
+  { db: 620, network: 50, cpu: 150, queued: 180 },
+  { traces: 10, fixes: [{ title: 'Batch 20 SELECTs', savingMs: 310, savingFraction: 0.31, affectedTraces: 10, evidence: [{ traceId: 't', spanIds: [], location: 'orders.js:41' }] }] },
+);
+
+describe('terminal summary', () => {
+  const text = terminalSummary(a, { reportPath: '/tmp/r.html' });
+  it('gives the split with the largest waits named', () => {
+    expect(text).toMatch(/waiting\s+67\.0 %/);
+    expect(text).toContain('database 62.0 %');
+    expect(text).toMatch(/computing\s+15\.0 %/);
+    expect(text).toMatch(/queued\s+18\.0 %/);
+  });
+  it('lists fixes with the per-request saving, share and code location', () => {
+    expect(text).toContain('1. Batch 20 SELECTs [GET /orders] — saves 31.0 ms/request over 10 requests (31.0 % of all request time), high confidence');
+    expect(text).toContain('at orders.js:41');
+    expect(text).toContain('Report: /tmp/r.html');
+  });
+  it('says so when there is nothing to fix, and flags partial results', () => {
+    const clean = { ...analysisWith({ cpu: 10 }), partial: true };
+    const t = terminalSummary(clean);
+    expect(t).toContain('No fix found');
+    expect(t).toContain('PARTIAL RESULTS');
+  });
+});
+
+describe('markdown summary', () => {
+  it('fits a PR comment: a table of the split and one of the fixes', () => {
+    const md = markdownSummary(a);
+    expect(md).toContain('| waiting | 67.0 % |');
+    expect(md).toMatch(/\| 1 \| Batch 20 SELECTs \(`n-plus-one`\) \| GET \/orders \| 31\.0 ms \| 31\.0 % \| high \|/);
+  });
+  it('neutralises markdown from trace data', () => {
+    expect(mdEscape('a|b [x](javascript:alert(1)) <img>')).toBe('a\\|b \\[x\\]\\(javascript:alert\\(1\\)\\) \\<img\\>');
+    const evil = analysisWith({ db: 1 }, { fixes: [{ title: '| injected | row |\n## heading', endpoint: '<script>' }] });
+    const md = markdownSummary(evil);
+    expect(md).not.toContain('<script>');
+    expect(md).not.toMatch(/^## heading/m);
+  });
+});

@@ -1,0 +1,110 @@
+import { CATEGORIES, COMPUTE_CATEGORIES, WAIT_CATEGORIES, type Breakdown, type Category } from '../analyzer/model/categories.js';
+import type { Analysis, Fix } from '../analyzer/model/analysis.js';
+
+/** Plain-words names of the categories, shared by the terminal and markdown summaries. */
+export const CATEGORY_LABEL: Record<Category, string> = {
+  db: 'database',
+  cache: 'cache',
+  network: 'network/HTTP',
+  dns: 'DNS',
+  fs: 'filesystem',
+  messaging: 'messaging',
+  pool: 'pool wait',
+  lock: 'lock wait',
+  timer: 'timers/sleeps',
+  uninstrumented_wait: 'uninstrumented wait',
+  cpu: 'on-CPU JavaScript',
+  gc: 'GC',
+  queued: 'queued on the event loop',
+  in_process_unattributed: 'in-process, unattributed',
+};
+
+export function formatMs(ms: number): string {
+  if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
+  if (ms >= 100) return `${ms.toFixed(0)} ms`;
+  if (ms >= 1) return `${ms.toFixed(1)} ms`;
+  return `${ms.toFixed(2)} ms`;
+}
+
+/** "1 request", "1,234 requests". */
+export const plural = (n: number, noun: string): string => `${n.toLocaleString('en')} ${noun}${n === 1 ? '' : 's'}`;
+
+export const formatPct = (f: number): string => `${(f * 100).toFixed(1)} %`;
+
+/** The largest categories of a group, as "database 62.1 % · network/HTTP 5.0 %". */
+function topParts(b: Breakdown, total: number, members: readonly Category[], max = 3): string {
+  return members
+    .filter((c) => b[c] > 0)
+    .sort((x, y) => b[y] - b[x])
+    .slice(0, max)
+    .map((c) => `${CATEGORY_LABEL[c]} ${formatPct(b[c] / total)}`)
+    .join(' · ');
+}
+
+function bar(fraction: number, width: number): string {
+  const n = Math.round(fraction * width);
+  return '█'.repeat(n) + '░'.repeat(Math.max(0, width - n));
+}
+
+/** Per-request saving: fixes carry the sum over affected traces. */
+export function perRequestMs(f: Fix): number {
+  return f.affectedTraces > 0 ? f.savingMs / f.affectedTraces : f.savingMs;
+}
+
+export function fixLine(f: Fix): string {
+  const where = f.endpoint ? ` [${f.endpoint}]` : '';
+  return `${f.rank}. ${f.title}${where} — saves ${formatMs(perRequestMs(f))}/request over ${f.affectedTraces} requests (${formatPct(f.savingFraction)} of all request time), ${f.confidence} confidence`;
+}
+
+/** The one-screen summary printed after `analyze`. Plain text, no colour codes (they go through `style`). */
+export function terminalSummary(a: Analysis, opts: { top?: number; reportPath?: string; style?: (s: string, kind: 'head' | 'dim') => string } = {}): string {
+  const style = opts.style ?? ((s: string) => s);
+  const s = a.summary;
+  const lines: string[] = [];
+  const files = a.inputs.files.length;
+  lines.push(
+    style(`timesink: ${plural(s.traces, 'request')}, ${plural(s.spans, 'span')} from ${plural(files, 'input')}`, 'head') +
+      style(` (services: ${a.inputs.services.join(', ') || 'none'})`, 'dim'),
+  );
+  if (a.partial) lines.push('PARTIAL RESULTS: some input could not be read completely (see warnings).');
+  if (s.traces === 0) {
+    lines.push('No complete requests found in the inputs.');
+  } else {
+    lines.push(s.verdict);
+    lines.push(style(`latency p50 ${formatMs(s.p50Ms)} · p95 ${formatMs(s.p95Ms)} · p99 ${formatMs(s.p99Ms)}`, 'dim'));
+    const total = s.criticalPathMs;
+    const rows: [string, number, string][] = [
+      ['waiting', s.fractions.waiting, topParts(s.breakdown, total, WAIT_CATEGORIES)],
+      ['computing', s.fractions.computing, topParts(s.breakdown, total, COMPUTE_CATEGORIES)],
+      ['queued', s.fractions.queued, s.fractions.queued > 0 ? 'ready to run, but the event loop was busy with other work' : ''],
+      ['unattributed', s.fractions.unattributed, s.fractions.unattributed > 0 ? 'in-process time of traces without runtime data' : ''],
+    ];
+    for (const [name, f, detail] of rows) {
+      if (f === 0 && name === 'unattributed') continue;
+      lines.push(`  ${name.padEnd(12)} ${formatPct(f).padStart(7)}  ${bar(f, 20)}  ${style(detail, 'dim')}`);
+    }
+  }
+  const top = a.fixes.slice(0, opts.top ?? 5);
+  lines.push('');
+  if (top.length === 0) {
+    lines.push('No fix found that would save a measurable share of request time.');
+  } else {
+    lines.push(style('What to change first:', 'head'));
+    for (const f of top) {
+      lines.push(`  ${fixLine(f)}`);
+      lines.push(style(`     ${f.why}`, 'dim'));
+      const loc = f.evidence.find((e) => e.location)?.location;
+      if (loc) lines.push(style(`     at ${loc}`, 'dim'));
+    }
+    if (a.fixes.length > top.length) lines.push(style(`  … and ${a.fixes.length - top.length} more in the report`, 'dim'));
+  }
+  const warned = a.warnings.length;
+  if (warned) lines.push(style(`${warned} warning${warned === 1 ? '' : 's'} about the input (see the report's header or --json).`, 'dim'));
+  if (opts.reportPath) lines.push(`Report: ${opts.reportPath}`);
+  return lines.join('\n');
+}
+
+/** Every category with a non-zero share, largest first: used where all of them are wanted. */
+export function nonZeroCategories(b: Breakdown): Category[] {
+  return CATEGORIES.filter((c) => b[c] > 0).sort((x, y) => b[y] - b[x]);
+}
