@@ -1,0 +1,49 @@
+// Drives a running app with autocannon under a fixed load: `connections` concurrent clients send exactly
+// `amount` requests to each path in turn, so the request count, and with it the truth, is deterministic.
+//
+//   node samples/load.mjs --url http://127.0.0.1:3000 --connections 4 --amount 100 --path /orders [--path /x]
+import autocannon from 'autocannon';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+
+/**
+ * @param {{ url: string, connections: number, amount: number, paths: string[] }} load
+ * @returns {Promise<{ path: string, requests: number, errors: number, non2xx: number, durationMs: number, latencyMeanMs: number }[]>}
+ */
+export async function runLoad({ url, connections, amount, paths }) {
+  const results = [];
+  for (const path of paths) {
+    const r = await autocannon({ url: new URL(path, url).href, connections, amount, timeout: 30 });
+    const requests = r['2xx'] + r.non2xx;
+    results.push({
+      path,
+      requests,
+      errors: r.errors + r.timeouts,
+      non2xx: r.non2xx,
+      durationMs: r.duration * 1000,
+      latencyMeanMs: r.latency.mean,
+    });
+  }
+  const bad = results.filter((r) => r.errors > 0 || r.non2xx > 0 || r.requests !== amount);
+  if (bad.length) throw new Error(`load failed: ${JSON.stringify(bad)}`);
+  return results;
+}
+
+if (process.argv[1] === fileURLToPath(import.meta.url)) {
+  const { values } = parseArgs({
+    options: {
+      url: { type: 'string' },
+      connections: { type: 'string', default: '4' },
+      amount: { type: 'string', default: '100' },
+      path: { type: 'string', multiple: true, default: ['/'] },
+    },
+  });
+  if (!values.url) throw new Error('--url is required');
+  const results = await runLoad({
+    url: values.url,
+    connections: Number(values.connections),
+    amount: Number(values.amount),
+    paths: values.path,
+  });
+  for (const r of results) console.log(`${r.path}: ${r.requests} requests, mean ${r.latencyMeanMs.toFixed(1)} ms, ${r.durationMs.toFixed(0)} ms total`);
+}
