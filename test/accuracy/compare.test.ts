@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import type { Analysis, DetectorId, Fix } from '../../analyzer/model/analysis.js';
+import { emptyBreakdown, type Fractions } from '../../analyzer/model/categories.js';
+import { compare, formatTable } from './compare.js';
+import type { Expected } from './expectations.js';
+
+function fix(rank: number, detector: DetectorId, savingMs: number): Fix {
+  return {
+    rank,
+    detector,
+    title: detector,
+    why: '',
+    savingMs,
+    savingFraction: 0,
+    standaloneSavingMs: savingMs,
+    confidence: 'high',
+    service: 's',
+    affectedTraces: 1,
+    advice: { language: 'nodejs', text: '' },
+    evidence: [],
+  };
+}
+
+function analysis(fixes: Fix[], fractions: Fractions, criticalPathMs = 10_000): Analysis {
+  return {
+    schemaVersion: 1,
+    generator: { name: 'timesink', version: '0', createdAt: '' },
+    inputs: { files: [], services: [], languages: [], startEpochMs: 0, endEpochMs: 0, hasRuntimeData: true, hasOnThreadData: true },
+    summary: { p50Ms: 0, p95Ms: 0, p99Ms: 0, traces: 1, spans: 1, criticalPathMs, breakdown: emptyBreakdown(), fractions, verdict: '' },
+    endpoints: [],
+    services: [],
+    fixes,
+    traces: [],
+    timelines: [],
+    partial: false,
+    warnings: [],
+    redacted: true,
+  };
+}
+
+const waitingOnly: Fractions = { waiting: 0.97, computing: 0.02, queued: 0.01, unattributed: 0 };
+const expected: Expected = { detector: 'n-plus-one', savingMs: 1000, fractions: { waiting: 1, computing: 0, queued: 0 } };
+
+describe('compare', () => {
+  it('passes when the detector, saving and fractions are within tolerance', () => {
+    const row = compare('orders', analysis([fix(2, 'sequential-io', 100), fix(1, 'n-plus-one', 1200)], waitingOnly), expected);
+    expect(row.failures).toEqual([]);
+    expect(row.pass).toBe(true);
+    expect(row.measuredDetector).toBe('n-plus-one');
+  });
+  it('fails when another detector ranks first, and says where the expected one is', () => {
+    const row = compare('orders', analysis([fix(1, 'sequential-io', 2000), fix(2, 'n-plus-one', 1000)], waitingOnly), expected);
+    expect(row.pass).toBe(false);
+    expect(row.failures.join()).toMatch(/expected n-plus-one ranked #1, got sequential-io .* n-plus-one is #2/);
+  });
+  it('fails when the saving is off by more than 25 %', () => {
+    expect(compare('orders', analysis([fix(1, 'n-plus-one', 1260)], waitingOnly), expected).pass).toBe(false);
+    expect(compare('orders', analysis([fix(1, 'n-plus-one', 740)], waitingOnly), expected).pass).toBe(false);
+    expect(compare('orders', analysis([fix(1, 'n-plus-one', 760)], waitingOnly), expected).pass).toBe(true);
+  });
+  it('fails when a fraction is off by more than 5 points', () => {
+    const row = compare('orders', analysis([fix(1, 'n-plus-one', 1000)], { waiting: 0.94, computing: 0.06, queued: 0, unattributed: 0 }), expected);
+    expect(row.failures).toHaveLength(2);
+    expect(row.failures[0]).toMatch(/^waiting 94.0% vs expected 100.0%/);
+  });
+  it('when only waiting is planted, checks waiting and the sum of computing and queued, not their split', () => {
+    const waitingOnlyTruth: Expected = { detector: 'n-plus-one', savingMs: 1000, fractions: { waiting: 0.95, computingPlusQueued: 0.05 } };
+    // 2 % computing + 3 % queued or 5 % + 0 %: the split is not planted, both pass.
+    expect(compare('orders', analysis([fix(1, 'n-plus-one', 1000)], { waiting: 0.95, computing: 0.02, queued: 0.03, unattributed: 0 }), waitingOnlyTruth).pass).toBe(true);
+    expect(compare('orders', analysis([fix(1, 'n-plus-one', 1000)], { waiting: 0.95, computing: 0.05, queued: 0, unattributed: 0 }), waitingOnlyTruth).pass).toBe(true);
+    const row = compare('orders', analysis([fix(1, 'n-plus-one', 1000)], { waiting: 0.89, computing: 0.04, queued: 0.07, unattributed: 0 }), waitingOnlyTruth);
+    expect(row.failures).toEqual([
+      'waiting 89.0% vs expected 95.0% (off by 6.0 points, limit 5)',
+      'computing + queued 11.0% vs expected 5.0% (off by 6.0 points, limit 5)',
+    ]);
+    // Unattributed time counts against the sum too.
+    const unattributed = compare('orders', analysis([fix(1, 'n-plus-one', 1000)], { waiting: 0.93, computing: 0, queued: 0, unattributed: 0.07 }), {
+      ...waitingOnlyTruth,
+      fractions: { waiting: 0.9, computingPlusQueued: 0.1 },
+    });
+    expect(unattributed.failures).toEqual(['computing + queued 0.0% vs expected 10.0% (off by 10.0 points, limit 5)']);
+    expect(formatTable([row])).toMatch(/\| 95.0% \/ 5.0% \(computing \+ queued\) \| 89.0% \/ 4.0% \/ 7.0% \| NO \|/);
+  });
+  it('fails with no fixes when one is expected', () => {
+    expect(compare('orders', analysis([], waitingOnly), expected).failures[0]).toMatch(/got no fixes/);
+  });
+  it('control: fails when any fix claims more than 5 % of the total', () => {
+    const control: Expected = { detector: null, fractions: { waiting: 1, computing: 0, queued: 0 }, maxFixFraction: 0.05 };
+    expect(compare('clean', analysis([fix(1, 'slow-query', 400)], waitingOnly), control).pass).toBe(true);
+    const row = compare('clean', analysis([fix(1, 'slow-query', 600)], waitingOnly), control);
+    expect(row.pass).toBe(false);
+    expect(row.largestFixFraction).toBeCloseTo(0.06);
+  });
+  it('formats a table with one line per app and the reasons for failures', () => {
+    const rows = [
+      compare('orders', analysis([fix(1, 'n-plus-one', 1000)], waitingOnly), expected),
+      compare('orders2', analysis([fix(1, 'sequential-io', 1000)], waitingOnly), expected),
+    ];
+    const table = formatTable(rows);
+    expect(table.split('\n').filter((l) => l.startsWith('| orders'))).toHaveLength(2);
+    expect(table).toMatch(/\| orders \| n-plus-one \| n-plus-one \| 1000 ms \| 1000 ms \| 100.0% \/ 0.0% \/ 0.0% \| 97.0% \/ 2.0% \/ 1.0% \| yes \|/);
+    expect(table).toMatch(/- orders2: expected n-plus-one ranked #1, got sequential-io/);
+  });
+});

@@ -1,0 +1,106 @@
+/** Compares one app's analysis.json with its expected result and renders the accuracy table. */
+import type { Analysis } from '../../analyzer/model/analysis.js';
+import type { Expected, ExpectedFractions, PlantedSplit } from './expectations.js';
+
+export const SAVING_TOLERANCE = 0.25;
+export const FRACTION_TOLERANCE = 0.05;
+
+export interface Row {
+  app: string;
+  expectedDetector: string;
+  measuredDetector: string;
+  expectedSavingMs?: number;
+  measuredSavingMs?: number;
+  /** For the control: the largest fix's share of the total critical path. */
+  largestFixFraction?: number;
+  expectedFractions: ExpectedFractions;
+  measuredFractions: { waiting: number; computing: number; queued: number; unattributed: number };
+  pass: boolean;
+  failures: string[];
+}
+
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`;
+
+export function compare(app: string, analysis: Analysis, expected: Expected): Row {
+  const failures: string[] = [];
+  const fixes = [...analysis.fixes].sort((a, b) => a.rank - b.rank);
+  const top = fixes[0];
+  const measured = analysis.summary.fractions;
+  const row: Row = {
+    app,
+    expectedDetector: expected.detector ?? '(none)',
+    measuredDetector: top ? top.detector : '(none)',
+    expectedSavingMs: expected.savingMs,
+    measuredSavingMs: top?.savingMs,
+    expectedFractions: expected.fractions,
+    measuredFractions: { waiting: measured.waiting, computing: measured.computing, queued: measured.queued, unattributed: measured.unattributed },
+    pass: false,
+    failures,
+  };
+
+  if (expected.detector) {
+    if (!top) failures.push(`expected ${expected.detector} ranked #1, got no fixes`);
+    else if (top.detector !== expected.detector) {
+      const at = fixes.findIndex((f) => f.detector === expected.detector);
+      failures.push(
+        `expected ${expected.detector} ranked #1, got ${top.detector} (${top.savingMs.toFixed(0)} ms)` +
+          (at >= 0 ? `; ${expected.detector} is #${at + 1} with ${fixes[at].savingMs.toFixed(0)} ms` : `; ${expected.detector} not found`),
+      );
+    }
+    if (top && expected.savingMs !== undefined) {
+      const err = Math.abs(top.savingMs - expected.savingMs) / expected.savingMs;
+      if (!(err <= SAVING_TOLERANCE)) {
+        failures.push(`saving of #1 ${top.savingMs.toFixed(0)} ms vs expected ${expected.savingMs.toFixed(0)} ms (off by ${pct(err)}, limit ${pct(SAVING_TOLERANCE)})`);
+      }
+    }
+  }
+  if (expected.maxFixFraction !== undefined) {
+    const total = analysis.summary.criticalPathMs;
+    const largest = fixes.reduce((m, f) => Math.max(m, f.savingMs), 0);
+    row.largestFixFraction = total > 0 ? largest / total : 0;
+    for (const f of fixes) {
+      if (f.savingMs > expected.maxFixFraction * total) {
+        failures.push(`control: ${f.detector} claims ${f.savingMs.toFixed(0)} ms = ${pct(f.savingMs / total)} of ${total.toFixed(0)} ms (limit ${pct(expected.maxFixFraction)})`);
+      }
+    }
+  }
+  const checks: [string, number, number][] =
+    'computingPlusQueued' in expected.fractions
+      ? [
+          ['waiting', measured.waiting, expected.fractions.waiting],
+          ['computing + queued', measured.computing + measured.queued, expected.fractions.computingPlusQueued],
+        ]
+      : (['waiting', 'computing', 'queued'] as const).map((k) => [k, measured[k], (expected.fractions as PlantedSplit)[k]]);
+  for (const [k, got, want] of checks) {
+    const diff = Math.abs(got - want);
+    if (!(diff <= FRACTION_TOLERANCE)) {
+      failures.push(`${k} ${pct(got)} vs expected ${pct(want)} (off by ${(diff * 100).toFixed(1)} points, limit ${FRACTION_TOLERANCE * 100})`);
+    }
+  }
+  row.pass = failures.length === 0;
+  return row;
+}
+
+const ms = (x: number | undefined): string => (x === undefined ? '–' : `${x.toFixed(0)} ms`);
+const triple = (f: ExpectedFractions): string =>
+  'computingPlusQueued' in f ? `${pct(f.waiting)} / ${pct(f.computingPlusQueued)} (computing + queued)` : `${pct(f.waiting)} / ${pct(f.computing)} / ${pct(f.queued)}`;
+
+/** A Markdown table: one line per app, expected next to measured. */
+export function formatTable(rows: Row[]): string {
+  const lines = [
+    '| app | expected #1 | measured #1 | expected saving | measured saving | expected wait / compute / queued | measured wait / compute / queued | pass |',
+    '|---|---|---|---|---|---|---|---|',
+  ];
+  for (const r of rows) {
+    const measuredSaving = r.largestFixFraction !== undefined ? `largest fix ${pct(r.largestFixFraction)} of total` : ms(r.measuredSavingMs);
+    const expectedSaving = r.largestFixFraction !== undefined ? 'every fix ≤ 5% of total' : ms(r.expectedSavingMs);
+    lines.push(
+      `| ${r.app} | ${r.expectedDetector} | ${r.measuredDetector} | ${expectedSaving} | ${measuredSaving} | ${triple(r.expectedFractions)} | ${triple(r.measuredFractions)} | ${r.pass ? 'yes' : 'NO'} |`,
+    );
+  }
+  const failed = rows.filter((r) => !r.pass);
+  if (failed.length) {
+    lines.push('', ...failed.flatMap((r) => r.failures.map((f) => `- ${r.app}: ${f}`)));
+  }
+  return lines.join('\n');
+}
