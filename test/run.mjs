@@ -22,27 +22,50 @@ const passes = [
     name: 'unit, integration and browser tests',
     args: ['--exclude', 'test/accuracy/**', '--exclude', 'instrumentation/**', '--exclude', 'analyzer/accounting/recorded-truth.test.ts'],
   },
-  // One retry: these measure µs-scale timing of real processes on a shared machine, where a neighbour's burst can
-  // stretch one run; a real regression fails both tries.
-  { name: 'recorder tests (timing-sensitive, one file at a time)', args: [...TIMED, '--no-file-parallelism', '--retry=1'] },
+  // These time real processes at the µs scale on a shared machine, where the OS can deschedule the app for
+  // milliseconds at any point. A file that fails is run once more, whole (its recording is made in beforeAll,
+  // which a per-test retry would not redo); a real regression fails both runs, and both are printed.
+  { name: 'recorder tests (timing-sensitive, one file at a time)', args: [...TIMED, '--no-file-parallelism'], rerunFailedFiles: true },
   { name: 'accuracy suite (sample apps against their planted truth)', args: ['test/accuracy/'] },
 ];
+
+/** Runs vitest once; returns its exit status and JSON report (undefined when it wrote none). */
+function runVitest(args, out) {
+  rmSync(out, { force: true });
+  const r = spawnSync(process.execPath, [vitest, 'run', ...args, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`], {
+    stdio: 'inherit',
+  });
+  try {
+    return { status: r.status ?? 1, report: JSON.parse(readFileSync(out, 'utf8')) };
+  } catch {
+    return { status: r.status ?? 1, report: undefined };
+  }
+}
+
 const total = { passed: 0, failed: 0, skipped: 0 };
 let status = 0;
 for (const [i, pass] of passes.entries()) {
-  const out = join('.tmp', `vitest-${i}.json`);
-  rmSync(out, { force: true });
   console.log(`\n== npm test: ${pass.name}\n`);
-  const r = spawnSync(process.execPath, [vitest, 'run', ...pass.args, '--reporter=default', '--reporter=json', `--outputFile.json=${out}`], {
-    stdio: 'inherit',
-  });
-  if (r.status !== 0) status = r.status ?? 1;
-  try {
-    const report = JSON.parse(readFileSync(out, 'utf8'));
+  let { status: passStatus, report } = runVitest(pass.args, join('.tmp', `vitest-${i}.json`));
+  const failedFiles = (report?.testResults ?? []).filter((f) => f.status === 'failed').map((f) => f.name);
+  if (pass.rerunFailedFiles && report && failedFiles.length > 0 && failedFiles.length <= 3) {
+    console.log(`\n== npm test: running the failed timing file(s) once more: ${failedFiles.join(', ')}\n`);
+    const again = runVitest([...failedFiles, '--no-file-parallelism'], join('.tmp', `vitest-${i}-rerun.json`));
+    if (again.report) {
+      // The second run's results replace the first run's for those files.
+      const firstRun = report.testResults.filter((f) => failedFiles.includes(f.name));
+      const count = (files, state) => files.reduce((n, f) => n + f.assertionResults.filter((t) => t.status === state).length, 0);
+      report.numPassedTests += again.report.numPassedTests - count(firstRun, 'passed');
+      report.numFailedTests += again.report.numFailedTests - count(firstRun, 'failed');
+      passStatus = again.status === 0 && report.numFailedTests === 0 ? 0 : again.status || 1;
+    }
+  }
+  if (passStatus !== 0) status = passStatus;
+  if (report) {
     total.passed += report.numPassedTests;
     total.failed += report.numFailedTests;
     total.skipped += report.numPendingTests + report.numTodoTests;
-  } catch {
+  } else {
     status ||= 1;
     console.error(`[npm test] no results from the ${pass.name}`);
   }
