@@ -14,6 +14,8 @@ export interface SeriesStats {
 /** What an app prints at shutdown: its own measurement of the planted work. */
 export interface TruthStats {
   burn?: SeriesStats;
+  /** thumbnails: all of the handler's synchronous JavaScript, the burn included. */
+  handler?: SeriesStats;
   blocking?: SeriesStats;
   /** files: Σ block × (other requests in flight during it). */
   delayed?: SeriesStats;

@@ -49,13 +49,17 @@ describe('expectedFor', () => {
     expect(e.savingMs).toBeCloseTo(360);
     expect(e.fractions).toEqual({ waiting: 0.1, computingPlusQueued: expect.closeTo(0.9) });
   });
-  it('thumbnails: computing is the burn share of the request, the rest queued', () => {
+  it('thumbnails: computing is the handler\'s synchronous share of the request (burn included), the rest queued', () => {
     const e = expectedFor(loadTruth('thumbnails'), {
       requestsByPath: { '/thumbnail/3': 2 },
-      stats: { burn: { count: 2, meanMs: 10, totalMs: 20 }, request: { count: 2, meanMs: 40, totalMs: 80 } },
+      stats: { burn: series(2, 20), handler: series(2, 24), request: series(2, 80) },
     });
-    expect(e.fractions).toEqual({ waiting: 0, computing: expect.closeTo(0.25), queued: expect.closeTo(0.75) });
+    expect(e.fractions).toEqual({ waiting: 0, computing: expect.closeTo(0.3), queued: expect.closeTo(0.7) });
+    // The saving is still request − burn: moving the burn off the loop leaves the handler's other code on it.
     expect(e.savingMs).toBeCloseTo(60);
+    expect(() => expectedFor(loadTruth('thumbnails'), { requestsByPath: {}, stats: { burn: series(2, 20), request: series(2, 80) } })).toThrow(
+      /missing measurement/,
+    );
   });
   it('refuses to guess when a measurement is missing', () => {
     expect(() => expectedFor(loadTruth('reports'), { requestsByPath: { '/report': 5 } })).toThrow(/missing measurement/);
