@@ -1,5 +1,6 @@
 import type { Analysis } from '../analyzer/model/analysis.js';
-import { CATEGORY_LABEL, formatMs, formatPct, nonZeroCategories, perRequestMs } from './summary.js';
+import { fmtMs } from '../format/human.js';
+import { CATEGORY_LABEL, nonZeroCategories, pct, perRequestMs } from './summary.js';
 
 /** Markdown text from a trace can break a table or inject links: neutralise the characters that matter. */
 export function mdEscape(text: string): string {
@@ -13,18 +14,18 @@ export function markdownSummary(a: Analysis, opts: { top?: number } = {}): strin
   out.push(`### timesink: ${mdEscape(s.verdict)}`);
   out.push('');
   out.push(
-    `${s.traces.toLocaleString('en')} requests · ${s.spans.toLocaleString('en')} spans · p50 ${formatMs(s.p50Ms)} · p95 ${formatMs(s.p95Ms)} · p99 ${formatMs(s.p99Ms)}`,
+    `${s.traces.toLocaleString('en')} requests · ${s.spans.toLocaleString('en')} spans · p50 ${fmtMs(s.p50Ms)} · p95 ${fmtMs(s.p95Ms)} · p99 ${fmtMs(s.p99Ms)}`,
   );
   if (a.partial) out.push('', '> **Partial results:** some input could not be read completely.');
   out.push('');
   out.push('| | share of request time |', '|---|---:|');
-  out.push(`| waiting | ${formatPct(s.fractions.waiting)} |`);
-  out.push(`| computing | ${formatPct(s.fractions.computing)} |`);
-  out.push(`| queued on the event loop | ${formatPct(s.fractions.queued)} |`);
-  if (s.fractions.unattributed > 0) out.push(`| in-process, unattributed | ${formatPct(s.fractions.unattributed)} |`);
+  out.push(`| waiting | ${pct(s.fractions.waiting)} |`);
+  out.push(`| computing | ${pct(s.fractions.computing)} |`);
+  out.push(`| queued on the event loop | ${pct(s.fractions.queued)} |`);
+  if (s.fractions.unattributed > 0) out.push(`| in-process, unattributed | ${pct(s.fractions.unattributed)} |`);
   const cats = nonZeroCategories(s.breakdown).slice(0, 6);
   if (cats.length && s.criticalPathMs > 0) {
-    out.push('', `Largest parts: ${cats.map((c) => `${CATEGORY_LABEL[c]} ${formatPct(s.breakdown[c] / s.criticalPathMs)}`).join(', ')}.`);
+    out.push('', `Largest parts: ${cats.map((c) => `${CATEGORY_LABEL[c]} ${pct(s.breakdown[c] / s.criticalPathMs)}`).join(', ')}.`);
   }
   const fixes = a.fixes.slice(0, opts.top ?? 5);
   out.push('');
@@ -34,7 +35,7 @@ export function markdownSummary(a: Analysis, opts: { top?: number } = {}): strin
     out.push('| # | fix | endpoint | saves per request | share | confidence |', '|---:|---|---|---:|---:|---|');
     for (const f of fixes) {
       out.push(
-        `| ${f.rank} | ${mdEscape(f.title)} (\`${f.detector}\`) | ${mdEscape(f.endpoint ?? f.service)} | ${formatMs(perRequestMs(f))} | ${formatPct(f.savingFraction)} | ${f.confidence} |`,
+        `| ${f.rank} | ${mdEscape(f.title)} (\`${f.detector}\`) | ${mdEscape(f.endpoint ?? f.service)} | ${fmtMs(perRequestMs(f))} | ${pct(f.savingFraction)} | ${f.confidence} |`,
       );
     }
   }

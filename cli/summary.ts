@@ -1,5 +1,6 @@
 import { CATEGORIES, COMPUTE_CATEGORIES, WAIT_CATEGORIES, type Breakdown, type Category } from '../analyzer/model/categories.js';
 import type { Analysis, Fix } from '../analyzer/model/analysis.js';
+import { fmtMs, fmtPct, plural } from '../format/human.js';
 
 /** Plain-words names of the categories, shared by the terminal and markdown summaries. */
 export const CATEGORY_LABEL: Record<Category, string> = {
@@ -19,17 +20,8 @@ export const CATEGORY_LABEL: Record<Category, string> = {
   in_process_unattributed: 'in-process, unattributed',
 };
 
-export function formatMs(ms: number): string {
-  if (ms >= 10_000) return `${(ms / 1000).toFixed(1)} s`;
-  if (ms >= 100) return `${ms.toFixed(0)} ms`;
-  if (ms >= 1) return `${ms.toFixed(1)} ms`;
-  return `${ms.toFixed(2)} ms`;
-}
-
-/** "1 request", "1,234 requests". */
-export const plural = (n: number, noun: string): string => `${n.toLocaleString('en')} ${noun}${n === 1 ? '' : 's'}`;
-
-export const formatPct = (f: number): string => `${(f * 100).toFixed(1)} %`;
+/** Shares in summaries carry one decimal: 62.1 %. */
+export const pct = (f: number): string => fmtPct(f, 1);
 
 /** The largest categories of a group, as "database 62.1 % · network/HTTP 5.0 %". */
 function topParts(b: Breakdown, total: number, members: readonly Category[], max = 3): string {
@@ -37,7 +29,7 @@ function topParts(b: Breakdown, total: number, members: readonly Category[], max
     .filter((c) => b[c] > 0)
     .sort((x, y) => b[y] - b[x])
     .slice(0, max)
-    .map((c) => `${CATEGORY_LABEL[c]} ${formatPct(b[c] / total)}`)
+    .map((c) => `${CATEGORY_LABEL[c]} ${pct(b[c] / total)}`)
     .join(' · ');
 }
 
@@ -53,7 +45,7 @@ export function perRequestMs(f: Fix): number {
 
 export function fixLine(f: Fix): string {
   const where = f.endpoint ? ` [${f.endpoint}]` : '';
-  return `${f.rank}. ${f.title}${where} — saves ${formatMs(perRequestMs(f))}/request over ${f.affectedTraces} requests (${formatPct(f.savingFraction)} of all request time), ${f.confidence} confidence`;
+  return `${f.rank}. ${f.title}${where} — saves ${fmtMs(perRequestMs(f))}/request over ${f.affectedTraces} requests (${pct(f.savingFraction)} of all request time), ${f.confidence} confidence`;
 }
 
 /** The one-screen summary printed after `analyze`. Plain text, no colour codes (they go through `style`). */
@@ -71,7 +63,7 @@ export function terminalSummary(a: Analysis, opts: { top?: number; reportPath?: 
     lines.push('No complete requests found in the inputs.');
   } else {
     lines.push(s.verdict);
-    lines.push(style(`latency p50 ${formatMs(s.p50Ms)} · p95 ${formatMs(s.p95Ms)} · p99 ${formatMs(s.p99Ms)}`, 'dim'));
+    lines.push(style(`latency p50 ${fmtMs(s.p50Ms)} · p95 ${fmtMs(s.p95Ms)} · p99 ${fmtMs(s.p99Ms)}`, 'dim'));
     const total = s.criticalPathMs;
     const rows: [string, number, string][] = [
       ['waiting', s.fractions.waiting, topParts(s.breakdown, total, WAIT_CATEGORIES)],
@@ -81,7 +73,7 @@ export function terminalSummary(a: Analysis, opts: { top?: number; reportPath?: 
     ];
     for (const [name, f, detail] of rows) {
       if (f === 0 && name === 'unattributed') continue;
-      lines.push(`  ${name.padEnd(12)} ${formatPct(f).padStart(7)}  ${bar(f, 20)}  ${style(detail, 'dim')}`);
+      lines.push(`  ${name.padEnd(12)} ${pct(f).padStart(7)}  ${bar(f, 20)}  ${style(detail, 'dim')}`);
     }
   }
   const top = a.fixes.slice(0, opts.top ?? 5);

@@ -8,7 +8,8 @@ import { CliError, EXIT } from '../exit-codes.js';
 import { evaluateGates, parseGates, type Gate } from '../fail-on.js';
 import { markdownSummary } from '../markdown.js';
 import { createProgress, type Progress } from '../progress.js';
-import { plural, terminalSummary } from '../summary.js';
+import { plural } from '../../format/human.js';
+import { terminalSummary } from '../summary.js';
 import { parseTimeArg } from '../time-arg.js';
 import { openInBrowser } from '../open.js';
 

@@ -5,7 +5,7 @@ import type { AnalysisDiff } from '../../analyzer/diff/types.js';
 import { renderDiff } from '../../viewer/render-diff.js';
 import { EXIT } from '../exit-codes.js';
 import { createProgress } from '../progress.js';
-import { formatMs } from '../summary.js';
+import { fmtMs, fmtSignedMs } from '../../format/human.js';
 import { loadSide } from './load-side.js';
 
 export interface DiffFlags {
@@ -17,16 +17,15 @@ export interface DiffFlags {
   quiet?: boolean;
 }
 
-const signed = (ms: number): string => `${ms >= 0 ? '+' : '−'}${formatMs(Math.abs(ms))}`;
 
 export function diffSummary(d: AnalysisDiff, reportPath?: string): string {
   const o = d.overall;
   const lines = [
     `timesink diff: ${o.beforeTraces} → ${o.afterTraces} requests`,
-    `  p50 ${formatMs(o.p50.beforeMs)} → ${formatMs(o.p50.afterMs)} (${signed(o.p50.deltaMs)}) · p95 ${formatMs(o.p95.beforeMs)} → ${formatMs(o.p95.afterMs)} (${signed(o.p95.deltaMs)}) · mean ${formatMs(o.meanMs.beforeMs)} → ${formatMs(o.meanMs.afterMs)} (${signed(o.meanMs.deltaMs)})`,
+    `  p50 ${fmtMs(o.p50.beforeMs)} → ${fmtMs(o.p50.afterMs)} (${fmtSignedMs(o.p50.deltaMs)}) · p95 ${fmtMs(o.p95.beforeMs)} → ${fmtMs(o.p95.afterMs)} (${fmtSignedMs(o.p95.deltaMs)}) · mean ${fmtMs(o.meanMs.beforeMs)} → ${fmtMs(o.meanMs.afterMs)} (${fmtSignedMs(o.meanMs.deltaMs)})`,
   ];
   const moved = o.categories.filter((c) => Math.abs(c.deltaMs) >= 0.05).sort((a, b) => Math.abs(b.deltaMs) - Math.abs(a.deltaMs)).slice(0, 5);
-  if (moved.length) lines.push(`  per request: ${moved.map((c) => `${c.category} ${signed(c.deltaMs)}`).join(', ')}`);
+  if (moved.length) lines.push(`  per request: ${moved.map((c) => `${c.category} ${fmtSignedMs(c.deltaMs)}`).join(', ')}`);
   const count = (s: string): number => d.fixes.filter((f) => f.status === s).length;
   lines.push(`  fixes: ${count('resolved')} resolved, ${count('new')} new, ${count('still-open')} still open`);
   for (const r of d.improvements.slice(0, 3)) lines.push(`  better: ${r}`);
