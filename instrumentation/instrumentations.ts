@@ -6,12 +6,12 @@
 import path from 'node:path';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
 import { DnsInstrumentation } from '@opentelemetry/instrumentation-dns';
-import { ExpressInstrumentation } from '@opentelemetry/instrumentation-express';
+import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { FsInstrumentation } from '@opentelemetry/instrumentation-fs';
 import { GenericPoolInstrumentation } from '@opentelemetry/instrumentation-generic-pool';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
-import { KoaInstrumentation } from '@opentelemetry/instrumentation-koa';
+import { KoaInstrumentation, KoaLayerType } from '@opentelemetry/instrumentation-koa';
 import { MongoDBInstrumentation } from '@opentelemetry/instrumentation-mongodb';
 import { MySQL2Instrumentation } from '@opentelemetry/instrumentation-mysql2';
 import { NetInstrumentation } from '@opentelemetry/instrumentation-net';
@@ -74,8 +74,19 @@ export function createInstrumentations(): Instrumentation[] {
     ['ioredis', () => new IORedisInstrumentation()],
     ['redis', () => new RedisInstrumentation()],
     ['mongodb', () => new MongoDBInstrumentation()],
-    ['express', () => new ExpressInstrumentation()],
-    ['koa', () => new KoaInstrumentation()],
+    // No framework layer spans (one per middleware and route handler, every request): they cost as much as a query's
+    // span and the analyzer reads the route, not them. The route stays: the instrumentations set it on the server
+    // span (http.route) before deciding whether a layer is ignored. What a layer waits for (a query, a fetch) still
+    // has its own span, under the server span; its JavaScript is the server span's on-thread time and the profile's.
+    // Koa's router layers are what put the route there, so only its middleware go.
+    [
+      'express',
+      () =>
+        new ExpressInstrumentation({
+          ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER, ExpressLayerType.REQUEST_HANDLER],
+        }),
+    ],
+    ['koa', () => new KoaInstrumentation({ ignoreLayersType: [KoaLayerType.MIDDLEWARE] })],
     ['generic-pool', () => new GenericPoolInstrumentation()],
   ];
   const out: Instrumentation[] = [];

@@ -8,14 +8,24 @@ const INITIAL_BYTES = 256 * 1024;
 const KEEP_BYTES = 4 * 1024 * 1024;
 
 export class LineBuffer {
-  private buf = Buffer.allocUnsafe(INITIAL_BYTES);
+  private buf: Buffer;
   private len = 0;
+
+  constructor(private readonly initialBytes = INITIAL_BYTES) {
+    this.buf = Buffer.allocUnsafe(initialBytes);
+  }
 
   /** Appends a string as UTF-8. */
   str(s: string): void {
     // UTF-8 needs at most 3 bytes per UTF-16 code unit: reserve the worst case, write the exact bytes.
     this.reserve(s.length * 3);
     this.len += this.buf.write(s, this.len, 'utf8');
+  }
+
+  /** Appends bytes already encoded (another buffer's content). */
+  bytes(b: Buffer): void {
+    this.reserve(b.length);
+    this.len += b.copy(this.buf, this.len);
   }
 
   /** Appends one ASCII byte (a separator). */
@@ -32,7 +42,7 @@ export class LineBuffer {
   take(): Buffer {
     const out = this.buf.subarray(0, this.len);
     this.len = 0;
-    if (this.buf.length > KEEP_BYTES) this.buf = Buffer.allocUnsafe(INITIAL_BYTES);
+    if (this.buf.length > KEEP_BYTES) this.buf = Buffer.allocUnsafe(this.initialBytes);
     return out;
   }
 

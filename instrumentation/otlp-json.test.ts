@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { attributesJson, hrTimeToNanos, scopeJson, tracesDataLine, usToNanos, valueJson } from './otlp-json.js';
+import { addEncodedSpan, attributesJson, hrTimeToNanos, scopeJson, tracesDataLine, usToNanos, valueJson, writeEncodedTracesData, type EncodedScopeBatch } from './otlp-json.js';
+import { LineBuffer } from './line-buffer.js';
 
 describe('OTLP JSON encoding', () => {
   it('writes int64 as decimal strings and keeps doubles, bools and arrays', () => {
@@ -35,6 +36,29 @@ describe('OTLP JSON encoding', () => {
     expect(hrTimeToNanos([1795456297, 5])).toBe('1795456297000000005');
     expect(usToNanos(1795456297573936.2)).toBe('1795456297573936000');
     expect(usToNanos(10.9999)).toBe('11000');
+  });
+
+  it('writes spans encoded as they ended as the same bytes, and empties the batches', () => {
+    const spans = ['{"spanId":"a","name":"é€"}', '{"spanId":"b"}', '{"spanId":"c"}'];
+    const encoded: EncodedScopeBatch[] = [
+      { scopeJson: scopeJson('a', '1'), count: 0, bytes: new LineBuffer(16) },
+      { scopeJson: scopeJson('b'), count: 0, bytes: new LineBuffer(16) },
+      { scopeJson: scopeJson('c'), count: 0, bytes: new LineBuffer(16) },
+    ];
+    addEncodedSpan(encoded[0]!, spans[0]!);
+    addEncodedSpan(encoded[0]!, spans[1]!);
+    addEncodedSpan(encoded[1]!, spans[2]!);
+    const out = new LineBuffer();
+    writeEncodedTracesData(out, '[]', encoded);
+    const expected = tracesDataLine('[]', [
+      { scopeJson: scopeJson('a', '1'), spans: [spans[0]!, spans[1]!] },
+      { scopeJson: scopeJson('b'), spans: [spans[2]!] },
+      { scopeJson: scopeJson('c'), spans: [] },
+    ]);
+    expect(out.take().toString('utf8')).toBe(expected);
+    expect(encoded.map((b) => [b.count, b.bytes.length])).toEqual([[0, 0], [0, 0], [0, 0]]);
+    writeEncodedTracesData(out, '[]', encoded);
+    expect(out.take().toString('utf8')).toBe('{"resourceSpans":[{"resource":{"attributes":[]},"scopeSpans":[]}]}\n');
   });
 
   it('writes one TracesData line with a scope per batch', () => {

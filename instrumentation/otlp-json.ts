@@ -223,6 +223,39 @@ export function writeTracesData(out: LineBuffer, resourceAttributesJson: string,
   out.str(']}]}\n');
 }
 
+/**
+ * Spans of one instrumentation scope already encoded as UTF-8, comma-separated, in a buffer of their own: a span is
+ * encoded when it ends, so its JSON string dies young and nothing waits for the flush on the JavaScript heap.
+ */
+export interface EncodedScopeBatch {
+  scopeJson: string;
+  /** Spans in `bytes` since the last take(). */
+  count: number;
+  bytes: LineBuffer;
+}
+
+/** Appends one span's JSON to its scope's batch. */
+export function addEncodedSpan(batch: EncodedScopeBatch, spanJsonText: string): void {
+  if (batch.count++ > 0) batch.bytes.byte(COMMA);
+  batch.bytes.str(spanJsonText);
+}
+
+/** Writes one TracesData line of the encoded batches into `out` and empties them (same bytes as writeTracesData). */
+export function writeEncodedTracesData(out: LineBuffer, resourceAttributesJson: string, batches: Iterable<EncodedScopeBatch>): void {
+  out.str(`{"resourceSpans":[{"resource":{"attributes":${resourceAttributesJson}},"scopeSpans":[`);
+  let firstScope = true;
+  for (const b of batches) {
+    if (b.count === 0) continue;
+    if (!firstScope) out.byte(COMMA);
+    firstScope = false;
+    out.str(`{"scope":${b.scopeJson},"spans":[`);
+    out.bytes(b.bytes.take());
+    b.count = 0;
+    out.str(']}');
+  }
+  out.str(']}]}\n');
+}
+
 /** One TracesData line as a string (tests, tools): what writeTracesData writes. */
 export function tracesDataLine(resourceAttributesJson: string, batches: Iterable<ScopeBatch>): string {
   const out = new LineBuffer();

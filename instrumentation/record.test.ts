@@ -94,6 +94,29 @@ describe('runRecord', () => {
     expect(fs.readdirSync(path.join(out, 'profile')).filter((f) => f.startsWith('isolate-'))).toEqual([]);
   });
 
+  it('samples at TIMESINK_PROFILE_INTERVAL_US, with 0x and with the inspector', async () => {
+    const saved = process.env.TIMESINK_PROFILE_INTERVAL_US;
+    process.env.TIMESINK_PROFILE_INTERVAL_US = '5000';
+    try {
+      const median = (xs: number[]): number => xs.sort((a, b) => a - b)[xs.length >> 1]!;
+      // A sample can come late or be lost on a loaded machine (gaps grow), never early: at 1 ms the median gap is ~1 ms.
+      const zeroX = tempDir();
+      expect(await runRecord({ command: ['node', CJS_APP], out: zeroX })).toBe(0);
+      const m = readManifestFile(zeroX);
+      const v8 = JSON.parse(fs.readFileSync(path.join(zeroX, m.profile!.files[0]!), 'utf8')) as { ticks: { tm: number }[] };
+      const tm = v8.ticks.map((t) => t.tm).sort((a, b) => a - b);
+      expect(median(tm.slice(1).map((t, i) => t - tm[i]!))).toBeGreaterThanOrEqual(4000);
+      const inspector = tempDir();
+      expect(await runRecord({ command: ['node', CJS_APP], out: inspector, profiler: 'inspector' })).toBe(0);
+      const mi = readManifestFile(inspector);
+      const profile = JSON.parse(fs.readFileSync(path.join(inspector, mi.profile!.files[0]!), 'utf8')) as CpuProfile;
+      expect(median(profile.timeDeltas.slice(1))).toBeGreaterThanOrEqual(4000);
+    } finally {
+      if (saved === undefined) delete process.env.TIMESINK_PROFILE_INTERVAL_US;
+      else process.env.TIMESINK_PROFILE_INTERVAL_US = saved;
+    }
+  });
+
   it("returns the app's exit code, with 0x in between too", async () => {
     const app = path.join(FIXTURES, 'crash-app.cjs');
     expect(await runRecord({ command: ['node', app, 'exit-code'], out: tempDir(), profile: false })).toBe(7);

@@ -171,7 +171,7 @@ function start(): RecorderHandle | null {
   }
 
   // Profile and runtime facts.
-  const profiler = settings.profiler === 'inspector' ? new InspectorProfiler() : null;
+  const profiler = settings.profiler === 'inspector' ? new InspectorProfiler(settings.profileIntervalUs) : null;
   const sampler = new RuntimeSampler(pid, runtimeFile, settings.runtimeIntervalMs, () => processor?.open.size ?? 0, () => settings.profiler !== 'none', tracker);
   sampler.start();
   profiler?.start();

@@ -14,6 +14,20 @@ export interface RecorderSettings {
   maxSlices: number;
   /** Record where in the app client/internal spans start (ATTR.location), sampled. */
   codeLocations: boolean;
+  /** CPU profile sampling interval, µs (inspector profiler here; `record` passes it to 0x's V8 as well). */
+  profileIntervalUs: number;
+}
+
+/**
+ * V8's own default. Each sample costs a signal, a stack walk and (0x) a log line, every interval whatever the load:
+ * on the realistic bench service the 1 ms profile adds +17 to +33 % CPU per request to a recording. A coarser
+ * interval costs less (not proportionally) and resolves less (docs/BENCHMARKS.md, section 3).
+ */
+export const DEFAULT_PROFILE_INTERVAL_US = 1000;
+
+/** TIMESINK_PROFILE_INTERVAL_US, or the default; at least 100 µs (finer sampling costs more than it shows). */
+export function profileIntervalUs(env: NodeJS.ProcessEnv = process.env): number {
+  return Math.max(100, positiveInt(env.TIMESINK_PROFILE_INTERVAL_US, DEFAULT_PROFILE_INTERVAL_US));
 }
 
 export function defaultOutDir(date = new Date()): string {
@@ -47,5 +61,6 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): RecorderSett
     maxBufferedSpans: 256,
     maxSlices: positiveInt(env.TIMESINK_MAX_SLICES, 256),
     codeLocations: flag(env.TIMESINK_CODE_LOCATIONS, true),
+    profileIntervalUs: profileIntervalUs(env),
   };
 }

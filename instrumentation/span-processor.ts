@@ -14,7 +14,7 @@ import { captureAppLocation, type LocationSampler } from './code-location.js';
 import type { LineFile } from './line-file.js';
 import type { OnThreadTracker } from './on-thread.js';
 import { LineBuffer } from './line-buffer.js';
-import { intKvJson, plainStringKvJson, scopeJson, spanJson, stringKvJson, writeTracesData, type ScopeBatch } from './otlp-json.js';
+import { addEncodedSpan, intKvJson, plainStringKvJson, scopeJson, spanJson, stringKvJson, writeEncodedTracesData, type EncodedScopeBatch } from './otlp-json.js';
 import { formatSlices, kTiming, newTiming, type SpanTiming, type TimedObject } from './span-timing.js';
 
 export interface ProcessorOptions {
@@ -37,6 +37,9 @@ interface SpanInternals {
   _startTimeProvided?: boolean;
 }
 
+/** First size of a scope's span buffer (it doubles as needed): most scopes see a few spans a second. */
+const SCOPE_BUFFER_BYTES = 16 * 1024;
+
 const ATTR_UNFINISHED_TRUE = `{"key":"${ATTR.unfinished}","value":{"boolValue":true}}`;
 
 function hrToUs(t: readonly [number, number]): number {
@@ -48,10 +51,10 @@ export class RecordingSpanProcessor implements SpanProcessor {
   spansWritten = 0;
   droppedSpans = 0;
   /**
-   * Serialised spans waiting for the next write, grouped by instrumentation scope. Keyed by the scope object, which
-   * each tracer holds for its lifetime (no key string built per span).
+   * Spans waiting for the next write, encoded when they end, grouped by instrumentation scope. Keyed by the scope
+   * object, which each tracer holds for its lifetime (no key string built per span); kept across flushes.
    */
-  private batches = new Map<InstrumentationScope, ScopeBatch>();
+  private readonly batches = new Map<InstrumentationScope, EncodedScopeBatch>();
   private buffered = 0;
   private readonly line = new LineBuffer();
   /**
@@ -152,10 +155,10 @@ export class RecordingSpanProcessor implements SpanProcessor {
     const scope = span.instrumentationScope;
     let batch = this.batches.get(scope);
     if (!batch) {
-      batch = { scopeJson: scopeJson(scope.name, scope.version), spans: [] };
+      batch = { scopeJson: scopeJson(scope.name, scope.version), count: 0, bytes: new LineBuffer(SCOPE_BUFFER_BYTES) };
       this.batches.set(scope, batch);
     }
-    batch.spans.push(json);
+    addEncodedSpan(batch, json);
     if (++this.buffered >= this.opts.maxBufferedSpans) this.flush();
   }
 
@@ -163,15 +166,17 @@ export class RecordingSpanProcessor implements SpanProcessor {
   flush(): void {
     const n = this.buffered;
     if (n === 0) return;
-    const batches = this.batches;
-    this.batches = new Map();
     this.buffered = 0;
     let ok = false;
     try {
-      writeTracesData(this.line, this.resourceJson, batches.values());
+      writeEncodedTracesData(this.line, this.resourceJson, this.batches.values());
       ok = this.file.appendBytes(this.line.take());
     } catch {
       this.line.take(); // drop a half-written line
+      for (const b of this.batches.values()) {
+        b.bytes.take();
+        b.count = 0;
+      }
       ok = false;
     }
     if (ok) this.spansWritten += n;

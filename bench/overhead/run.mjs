@@ -2,8 +2,19 @@
 // Recording overhead under a fixed load, all variants measured in ONE run, interleaved, repeated.
 //
 //   node bench/overhead/run.mjs [--apps empty,realistic] [--variants none,otel,ts-spans,ts-full] [--peers 0x,clinic]
-//   (extra variant: ts-spans-noloc = ts-spans with TIMESINK_CODE_LOCATIONS=0)
-//                               [--duration 10] [--warmup 3] [--connections 20] [--reps 3] [--json out.json]
+//                               [--duration 10] [--warmup 3] [--connections 20] [--reps 3] [--rate R] [--rate-empty R]
+//                               [--baseline DIST_DIR] [--json out.json]
+//   (extra variants, to split the full recording's cost: ts-spans-noloc = ts-spans with TIMESINK_CODE_LOCATIONS=0,
+//    ts-onthread = spans + on-thread time + runtime sampler, no profile; ts-inspector = `record --profiler inspector`;
+//    ts-full-5ms = ts-full sampling the profile every 5 ms)
+//
+// --rate R: a fixed load of R requests/s in total on the realistic app (autocannon overallRate; --rate-empty R for the
+// empty app) instead of as many as the app can take.
+// Below saturation every variant does the same work in the same time, so CPU per request compares like with like
+// (at saturation a slower variant also serves fewer requests and queues differently); throughput is then the rate.
+// CPU is read as user and system time separately: the system part is mostly the kernel's loopback networking for
+// the responses (the same bytes in every variant, but it swings with the neighbours' load), the user part is
+// JavaScript, where a recorder's cost lands.
 //
 // Each measurement starts a fresh app process, warms it up with the same load, then measures throughput (req/s)
 // and p99 latency with autocannon; the app is stopped like a user would (Ctrl-C to the process group) and the
@@ -56,11 +67,34 @@ export const VARIANTS = {
     env: (dir) => ({ TIMESINK_OUT: dir, TIMESINK_ONTHREAD: '0', TIMESINK_PROFILER: 'none', TIMESINK_CODE_LOCATIONS: '0' }),
     counts: true,
   },
+  // (d) without the profile: spans + on-thread time + runtime sampler, what the recorder itself costs.
+  'ts-onthread': {
+    label: '(d′) timesink spans + on-thread, no profile',
+    needs: () => existsSync(join(root, 'dist/register.cjs')),
+    argv: (app) => [node, '--require', join(root, 'dist/register.cjs'), app],
+    env: (dir) => ({ TIMESINK_OUT: dir, TIMESINK_PROFILER: 'none' }),
+    counts: true,
+  },
+  'ts-inspector': {
+    label: '(d″) timesink full, inspector profiler',
+    needs: () => existsSync(join(root, 'dist/cli.js')) && existsSync(join(root, 'dist/register.cjs')),
+    argv: (app, dir) => [node, join(root, 'dist/cli.js'), 'record', '--profiler', 'inspector', '--out', dir, '--', node, app],
+    env: () => ({}),
+    counts: true,
+  },
   'ts-full': {
     label: '(d) timesink full (record + 0x)',
     needs: () => existsSync(join(root, 'dist/cli.js')) && existsSync(join(root, 'dist/register.cjs')),
     argv: (app, dir) => [node, join(root, 'dist/cli.js'), 'record', '--out', dir, '--', node, app],
     env: () => ({}),
+    counts: true,
+  },
+  // (d) with the profile sampled every 5 ms instead of V8's 1 ms (TIMESINK_PROFILE_INTERVAL_US): what resolution costs.
+  'ts-full-5ms': {
+    label: '(d) timesink full, profile every 5 ms',
+    needs: () => existsSync(join(root, 'dist/cli.js')) && existsSync(join(root, 'dist/register.cjs')),
+    argv: (app, dir) => [node, join(root, 'dist/cli.js'), 'record', '--out', dir, '--', node, app],
+    env: () => ({ TIMESINK_PROFILE_INTERVAL_US: '5000' }),
     counts: true,
   },
   '0x': {
@@ -77,12 +111,38 @@ export const VARIANTS = {
 };
 
 /**
+ * Variants `ts-spans@base`, `ts-onthread@base` and `ts-full@base`: the same as their namesakes with the recorder built
+ * elsewhere (`--baseline DIR`, a dist/ folder of another checkout, e.g. `git archive HEAD` + `node build.mjs`), so an
+ * earlier recorder and the current one are measured in the same rounds.
+ */
+export function addBaselineVariants(distDir) {
+  const reg = join(resolve(distDir), 'register.cjs');
+  const cli = join(resolve(distDir), 'cli.js');
+  for (const name of ['ts-spans', 'ts-onthread']) {
+    VARIANTS[`${name}@base`] = { ...VARIANTS[name], label: `${VARIANTS[name].label} [baseline]`, needs: () => existsSync(reg), argv: (app) => [node, '--require', reg, app] };
+  }
+  VARIANTS['ts-full@base'] = {
+    ...VARIANTS['ts-full'],
+    label: `${VARIANTS['ts-full'].label} [baseline]`,
+    needs: () => existsSync(cli) && existsSync(reg),
+    argv: (app, dir) => [node, cli, 'record', '--out', dir, '--', node, app],
+  };
+}
+
+/**
  * CPU seconds (user + system) used so far by the live processes of a process group, from /proc. The app runs in its
  * own group, so wrappers (0x, clinic, timesink record) and the app itself are counted together. CPU per request is
  * far less sensitive than throughput to a noisy neighbour on a shared machine.
  */
 export function groupCpuSeconds(pgid) {
-  let ticks = 0;
+  const t = groupCpuTicks(pgid);
+  return (t.user + t.sys) / 100; // USER_HZ is 100 on Linux
+}
+
+/** User and system CPU ticks (1/100 s) of a process group's live processes, from /proc. */
+export function groupCpuTicks(pgid) {
+  let user = 0;
+  let sys = 0;
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
     let stat;
@@ -93,9 +153,10 @@ export function groupCpuSeconds(pgid) {
     }
     const f = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // f[0] is field 3 (state)
     if (Number(f[2]) !== pgid) continue;
-    ticks += Number(f[11]) + Number(f[12]); // utime, stime
+    user += Number(f[11]); // utime
+    sys += Number(f[12]); // stime
   }
-  return ticks / 100; // USER_HZ is 100 on Linux
+  return { user, sys };
 }
 
 function waitForPort(port, timeoutMs) {
@@ -117,10 +178,11 @@ function waitForPort(port, timeoutMs) {
   });
 }
 
-function load(app, seconds, connections) {
+function load(app, seconds, connections, rate) {
   const url = `http://127.0.0.1:${app.port}${app.path}`;
   let i = 0;
   const opts = { url, connections, duration: seconds };
+  if (rate) opts.overallRate = rate;
   // The realistic app gets varying ids so it is not one hot row.
   if (app.varyPath) opts.requests = [{ setupRequest: (req) => ({ ...req, path: `${app.path}${(i++ * 7919) % 2000}${app.query ?? ''}` }) }];
   return autocannon(opts);
@@ -202,7 +264,7 @@ export function countSpans(dir) {
   return { files, spans, server, uniqueServer: serverIds.size };
 }
 
-async function measureOnce(appName, variantName, { duration, warmup, connections }) {
+async function measureOnce(appName, variantName, { duration, warmup, connections, rate }) {
   const app = APPS[appName];
   const v = VARIANTS[variantName];
   const dir = join(WORK, `${appName}-${variantName}-${Date.now()}`);
@@ -216,10 +278,13 @@ async function measureOnce(appName, variantName, { duration, warmup, connections
   child.stderr.on('data', (d) => (stderr = (stderr + d).slice(-4000)));
   try {
     await waitForPort(app.port, 60_000);
-    const w = await load(app, warmup, connections);
-    const cpu0 = groupCpuSeconds(child.pid);
-    const m = await load(app, duration, connections);
-    const cpuSeconds = groupCpuSeconds(child.pid) - cpu0;
+    const w = await load(app, warmup, connections, rate);
+    const cpu0 = groupCpuTicks(child.pid);
+    const m = await load(app, duration, connections, rate);
+    const cpu1 = groupCpuTicks(child.pid);
+    const userSeconds = (cpu1.user - cpu0.user) / 100;
+    const sysSeconds = (cpu1.sys - cpu0.sys) / 100;
+    const cpuSeconds = userSeconds + sysSeconds;
     const code = await stop(child, 120_000);
     const counted = v.counts ? countSpans(dir) : undefined;
     const requests = w.requests.sent + m.requests.sent;
@@ -229,6 +294,8 @@ async function measureOnce(appName, variantName, { duration, warmup, connections
       variant: variantName,
       rps: m.requests.average,
       cpuUsPerRequest: (cpuSeconds * 1e6) / m.requests.total,
+      userUsPerRequest: (userSeconds * 1e6) / m.requests.total,
+      sysUsPerRequest: (sysSeconds * 1e6) / m.requests.total,
       p99: m.latency.p99,
       p50: m.latency.p50,
       errors: m.errors + m.timeouts + m.non2xx,
@@ -251,7 +318,7 @@ async function measureOnce(appName, variantName, { duration, warmup, connections
  * Runs reps rounds; in each round every variant once, in a rotated order (so none is always first or last).
  * @returns {Promise<object[]>} one summary per app × variant
  */
-export async function benchOverhead({ apps, variants, peers = [], duration = 10, warmup = 3, connections = 20, reps = 3, log = console.log }) {
+export async function benchOverhead({ apps, variants, peers = [], duration = 10, warmup = 3, connections = 20, reps = 3, rate = 0, rateEmpty = 0, log = console.log }) {
   const usableFor = (list) => list.filter((name) => {
     const v = VARIANTS[name];
     if (!v) throw new Error(`unknown variant ${name}`);
@@ -269,10 +336,10 @@ export async function benchOverhead({ apps, variants, peers = [], duration = 10,
       const order = usable.map((_, i) => usable[(i + r) % usable.length]);
       for (const variantName of order) {
         try {
-          const res = { round: r, ...(await measureOnce(appName, variantName, { duration, warmup, connections })) };
+          const res = { round: r, ...(await measureOnce(appName, variantName, { duration, warmup, connections, rate: appName === 'empty' ? rateEmpty : rate })) };
           runs.push(res);
           log(
-            `  ${appName} ${variantName} rep ${r + 1}: ${fmt(res.rps, 0)} req/s p99 ${res.p99} ms cpu ${fmt(res.cpuUsPerRequest, 0)} µs/req` +
+            `  ${appName} ${variantName} rep ${r + 1}: ${fmt(res.rps, 0)} req/s p99 ${res.p99} ms cpu ${fmt(res.cpuUsPerRequest, 0)} µs/req (user ${fmt(res.userUsPerRequest, 0)})` +
               (res.serverSpans !== undefined ? `, server spans ${res.serverSpans}/${res.completed} requests (${res.requests} sent, ${res.duplicateServerSpans} duplicates)` : ''),
           );
         } catch (e) {
@@ -282,10 +349,10 @@ export async function benchOverhead({ apps, variants, peers = [], duration = 10,
       }
     }
   }
-  return summarize(runs, apps, variantsOf);
+  return summarize(runs, apps, variantsOf, { empty: rateEmpty, realistic: rate });
 }
 
-function summarize(runs, apps, variantsOf) {
+function summarize(runs, apps, variantsOf, rates = {}) {
   const out = [];
   for (const app of apps) {
     const variants = variantsOf[app];
@@ -304,11 +371,18 @@ function summarize(runs, apps, variantsOf) {
         app,
         variant,
         label: VARIANTS[variant].label,
+        rate: rates[app] ?? 0,
         n: rs.length,
         failed: runs.filter((r) => r.app === app && r.variant === variant && r.failed).length,
         rps,
         p99,
         cpuUsPerRequest: median(rs.map((r) => r.cpuUsPerRequest)),
+        userUsPerRequest: median(rs.map((r) => r.userUsPerRequest)),
+        sysUsPerRequest: median(rs.map((r) => r.sysUsPerRequest)),
+        userRatio: paired(rs, 'userUsPerRequest'),
+        userRatioRange: [Math.min(...pairs(rs, 'userUsPerRequest')), Math.max(...pairs(rs, 'userUsPerRequest'))],
+        // User CPU added per request over (a) of the same round, µs: the recorder's cost in absolute terms.
+        userAddedUs: median(rs.map((r) => r.userUsPerRequest - base.find((b) => b.round === r.round)?.userUsPerRequest)),
         rpsRatio: paired(rs, 'rps'),
         rpsRatioRange: [Math.min(...pairs(rs, 'rps')), Math.max(...pairs(rs, 'rps'))],
         cpuRatioRange: [Math.min(...pairs(rs, 'cpuUsPerRequest')), Math.max(...pairs(rs, 'cpuUsPerRequest'))],
@@ -331,7 +405,7 @@ function summarize(runs, apps, variantsOf) {
 
 export function overheadTable(summary) {
   return table(
-    ['app', 'variant', 'runs', 'req/s', 'req/s vs (a) (range)', 'p99 ms', 'p99 vs (a)', 'CPU µs/req', 'CPU vs (a) (range)', 'server spans / request', 'all spans / request'],
+    ['app', 'variant', 'runs', 'req/s', 'req/s vs (a) (range)', 'p99 ms', 'p99 vs (a)', 'CPU µs/req', 'CPU vs (a) (range)', 'user µs/req', 'user vs (a) (range)', 'user +µs/req', 'sys µs/req', 'server spans / request', 'all spans / request'],
     summary.map((s) => [
       s.app,
       s.label,
@@ -342,6 +416,10 @@ export function overheadTable(summary) {
       fmt(s.p99Ratio, 2),
       fmt(s.cpuUsPerRequest, 0),
       `${fmt(s.cpuRatio, 2)} (${fmt(s.cpuRatioRange[0], 2)}–${fmt(s.cpuRatioRange[1], 2)})`,
+      fmt(s.userUsPerRequest, 0),
+      `${fmt(s.userRatio, 2)} (${fmt(s.userRatioRange[0], 2)}–${fmt(s.userRatioRange[1], 2)})`,
+      fmt(s.userAddedUs, 0),
+      fmt(s.sysUsPerRequest, 0),
       s.spansPerRequest === undefined ? '' : fmt(s.spansPerRequest, 3),
       s.spansTotal === undefined ? '' : fmt(s.spansTotal / s.runs.reduce((a, r) => a + r.completed, 0), 1),
     ]),
@@ -356,12 +434,16 @@ export function overheadVerdicts(summary) {
     const b = get(app, 'otel');
     const c = get(app, 'ts-spans');
     const d = get(app, 'ts-full');
-    if (b && c) {
+    // At a fixed rate every variant serves the same requests: throughput says nothing, CPU per request does.
+    const fixed = (b ?? c ?? d)?.rate > 0;
+    if (b && c && !fixed) {
       out.push({ target: `${app}: timesink spans-only throughput ≥ plain OpenTelemetry`, value: `${fmt(c.rpsRatio, 3)} vs ${fmt(b.rpsRatio, 3)} of (a)`, pass: c.rpsRatio >= b.rpsRatio });
+    }
+    if (b && c) {
       out.push({ target: `${app}: timesink spans-only CPU per request ≤ plain OpenTelemetry`, value: `${fmt(c.cpuRatio, 2)}× vs ${fmt(b.cpuRatio, 2)}× of (a)`, pass: c.cpuRatio <= b.cpuRatio });
     }
     if (d && app === 'realistic') {
-      out.push({ target: 'realistic: timesink full costs ≤ 15 % throughput', value: `${fmt((1 - d.rpsRatio) * 100, 1)} %`, pass: d.rpsRatio >= 0.85 });
+      if (!fixed) out.push({ target: 'realistic: timesink full costs ≤ 15 % throughput', value: `${fmt((1 - d.rpsRatio) * 100, 1)} %`, pass: d.rpsRatio >= 0.85 });
       out.push({ target: 'realistic: timesink full costs ≤ 15 % CPU per request', value: `${fmt((d.cpuRatio - 1) * 100, 1)} %`, pass: d.cpuRatio <= 1.15 });
     }
     for (const s of [b, c, d]) {
@@ -386,8 +468,13 @@ async function main() {
     warmup: Number(argValue(args, 'warmup', '3')),
     connections: Number(argValue(args, 'connections', '20')),
     reps: Number(argValue(args, 'reps', '3')),
+    // Fixed load, requests/s (0: saturating).
+    rate: Number(argValue(args, 'rate', '0')),
+    rateEmpty: Number(argValue(args, 'rate-empty', '0')),
   };
-  console.log(`overhead: ${JSON.stringify(opts)}`);
+  const baseline = argValue(args, 'baseline');
+  if (baseline) addBaselineVariants(baseline);
+  console.log(`overhead: ${JSON.stringify({ ...opts, baseline })}`);
   const summary = await benchOverhead(opts);
   console.log('\n' + overheadTable(summary));
   for (const v of overheadVerdicts(summary)) console.log(`${v.pass ? 'PASS' : 'FAIL'}  ${v.target}: ${v.value}`);
