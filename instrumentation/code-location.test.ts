@@ -121,3 +121,21 @@ describe('code locations in a recording', () => {
     expect(unlocated.filter((s) => s.attrs[ATTR.location] !== undefined)).toEqual([]);
   });
 });
+
+describe('code locations of a synchronous loop of calls', () => {
+  it('walks the stack for the sampled spans only; the others take their sibling\'s location', async () => {
+    const fixture = path.join(FIXTURES, 'location-loop-app.cjs');
+    const line = fs.readFileSync(fixture, 'utf8').split('\n').findIndex((t) => t.includes('// @loc loop')) + 1;
+    const dir = tempDir();
+    const run = await runNode(['--require', REGISTER_CJS, fixture], { env: { TIMESINK_OUT: dir, N: '200' } });
+    expect(run.stderr).toBe('');
+    expect(run.code).toBe(0);
+    const { walks } = JSON.parse(run.stdout.trim()) as { walks: number };
+    // 200 sibling spans: the first 8 of the name, then 1 in 64 → 11 walks (each sibling handing on to the next
+    // made it 200, a stack walk per read).
+    expect(walks).toBeLessThanOrEqual(12);
+    const reads = readSpans(dir).filter((s) => s.scope.includes('instrumentation-fs') && s.name.includes('readFileSync'));
+    expect(reads).toHaveLength(200);
+    for (const s of reads) expect(String(s.attrs[ATTR.location])).toMatch(new RegExp(`location-loop-app\\.cjs:${line}:\\d+$`));
+  });
+});

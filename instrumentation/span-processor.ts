@@ -82,13 +82,13 @@ export class RecordingSpanProcessor implements SpanProcessor {
     // consumer spans start in Node's or a library's code: no app frame to find.
     const loc = this.opts.locations;
     if (loc !== null && span.kind !== SpanKind.SERVER && span.kind !== SpanKind.CONSUMER) {
+      // A sibling located just now (pg's pool.connect before its query: sampled on their own, the two would rarely
+      // be picked together) hands its location on, without a stack walk: the library's callback that starts this
+      // span has no app frame anyway. Walking there would also cascade: in a loop of readFileSync every call would
+      // hand on to the next, and every call would pay a stack walk (~1 µs per frame).
       const handoff = this.handedOffLocation(span);
-      // A sibling that was located just now makes this span worth a look too: sampled on their own, the two would
-      // rarely be picked together (pg's pool.connect and its query count separately).
-      if (loc.shouldCapture(span.instrumentationScope, span.name) || handoff !== undefined) {
-        const where = captureAppLocation() ?? handoff;
-        if (where !== undefined) timing.location = where;
-      }
+      const where = loc.shouldCapture(span.instrumentationScope, span.name) ? (captureAppLocation() ?? handoff) : handoff;
+      if (where !== undefined) timing.location = where;
     }
     (span as unknown as TimedObject)[kTiming] = timing;
     if (this.open.size < MAX_OPEN_TRACKED) this.open.add(span);
