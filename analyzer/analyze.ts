@@ -33,6 +33,11 @@ export interface AnalyzeOptions {
   top?: number;
   /** Redact SQL literals and URL secrets in the output (default true). */
   redact?: boolean;
+  /**
+   * The caller drops the input after the analysis (the CLI): redaction may then change the input's spans in place
+   * instead of copying each span it changes (default false: the caller's spans keep their values).
+   */
+  redactInPlace?: boolean;
   /** Waterfalls included (default DEFAULT_MAX_TRACE_DETAILS). */
   maxTraceDetails?: number;
   detectorConfig?: Record<string, number>;
@@ -48,7 +53,7 @@ export function analyze(input: IngestResult, opts: AnalyzeOptions = {}): Analysi
   const warnings: Warning[] = [...input.warnings];
   const redact = opts.redact ?? true;
   // Redacted before anything reads them, so no title, sentence or name can carry a literal (foreign traces too).
-  const spans = redact ? redactSpans(input.spans) : input.spans;
+  const spans = redact ? redactSpans(input.spans, opts.redactInPlace ?? false) : input.spans;
   classifyAll(spans);
   const allTraces = buildTraces(spans, warnings);
   const hasOnThread = spans.some((s) => s.onThread !== undefined);
@@ -193,9 +198,12 @@ function inputSummary(input: IngestResult, hasOnThreadData: boolean): InputSumma
   const languages = new Set<Language>();
   let start = Infinity;
   let end = -Infinity;
+  let lastService: string | undefined;
+  let lastLanguage: Language | undefined;
   for (const s of input.spans) {
-    services.add(s.service);
-    languages.add(s.language);
+    // Neighbouring spans mostly share both: the sets only see changes.
+    if (s.service !== lastService) services.add((lastService = s.service));
+    if (s.language !== lastLanguage) languages.add((lastLanguage = s.language));
     if (s.startUs < start) start = s.startUs;
     if (s.endUs > end) end = s.endUs;
   }

@@ -91,6 +91,16 @@ describe('input redaction (analyze, redact on by default)', () => {
     expect(input.spans[1].attributes['db.statement']).toContain('bob@x.com');
   });
 
+  it('redactInPlace (the CLI) gives the same analysis, redacting the input spans themselves', () => {
+    const copied = analyze(foreignInput(), OPTS);
+    const input = foreignInput();
+    const inPlace = analyze(input, { ...OPTS, redactInPlace: true });
+    expect(JSON.stringify(inPlace)).toBe(JSON.stringify(copied));
+    const statement = String(input.spans[1].attributes['db.statement']);
+    expect(statement).not.toContain('bob@x.com');
+    expect(statement).toContain('SELECT * FROM users WHERE email = ?');
+  });
+
   it('N+1 detection still works on the redacted statements, and the shapes survive', () => {
     const a = analyze(foreignInput(), OPTS);
     const n1 = a.fixes.find((f) => f.detector === 'n-plus-one');

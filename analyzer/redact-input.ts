@@ -9,12 +9,17 @@ import { rememberExactIdentity } from './detectors/support/exact-identity.js';
  * recording is already redacted at the source; redacting it again changes nothing).
  *
  * Only the attributes whose text is shown are touched (statements and URLs: literals, credentials, query
- * strings), and span names that are a statement or hold a URL. Spans that change are copied: the caller's
- * spans are left as they were.
+ * strings), and span names that are a statement or hold a URL. Spans that change are copied, so the caller's spans
+ * are left as they were, unless `inPlace`: a caller that drops its spans after the analysis (the CLI) spares a copy
+ * of every changed span (a fifth of a million-span recording) that the collector would carry through the analysis.
  */
-export function redactSpans(spans: readonly Span[]): Span[] {
+export function redactSpans(spans: Span[], inPlace = false): Span[] {
+  if (inPlace) {
+    for (const s of spans) redactSpan(s, true);
+    return spans;
+  }
   const out = new Array<Span>(spans.length);
-  for (let i = 0; i < spans.length; i++) out[i] = redactSpan(spans[i]);
+  for (let i = 0; i < spans.length; i++) out[i] = redactSpan(spans[i], false);
   return out;
 }
 
@@ -22,48 +27,86 @@ export function redactSpans(spans: readonly Span[]): Span[] {
  * The keys whose text reaches the output (titles, details, waterfalls, endpoint names): statements and URLs.
  * Parameter, header and body keys are only ever compared, never shown, so they are left for exactCall.
  */
-const SENSITIVE_KEYS = ['db.statement', 'db.query.text', 'url.full', 'http.url', 'http.target', 'url.path', 'server.url', 'db.connection_string'];
+const SENSITIVE_KEYS: ReadonlySet<string> = new Set([
+  'db.statement',
+  'db.query.text',
+  'url.full',
+  'http.url',
+  'http.target',
+  'url.path',
+  'server.url',
+  'db.connection_string',
+]);
 
-function redactSpan(s: Span): Span {
+function redactSpan(s: Span, inPlace: boolean): Span {
   const a = s.attributes;
-  let attrs: Attributes | undefined;
+  // Redacted values are collected first: the exact-call identity below is taken from the values as they were.
+  let changed: [key: string, after: unknown][] | undefined;
   let system: string | undefined | null = null; // looked up on the first sensitive key only
-  for (const key of SENSITIVE_KEYS) {
+  // The span's own keys against the set (a handful each), not eight lookups of mostly absent keys per span.
+  for (const key in a) {
+    if (!SENSITIVE_KEYS.has(key)) continue;
     const before = a[key];
     if (typeof before !== 'string') continue;
     if (system === null) system = dbSystemOf(a);
     const after = memoized(key, before, system);
     if (after === before) continue;
-    attrs ??= { ...a };
-    if (after === undefined) delete attrs[key];
-    else attrs[key] = after as Attributes[string];
+    (changed ??= []).push([key, after]);
   }
   const name = redactName(s.name);
-  if (!attrs && name === s.name) return s;
-  const copy: Span = { ...s, name, attributes: attrs ?? a };
+  if (!changed && name === s.name) return s;
   // What repeated-call compares ("the same call with the same values"), taken before the values go, as a hash.
   const identity = exactCallOf(s);
-  if (identity !== undefined) rememberExactIdentity(copy, `#${hash(identity)}`);
-  return copy;
+  const attrs = changed && !inPlace ? { ...a } : a;
+  if (changed) {
+    for (const [key, after] of changed) {
+      if (after === undefined) delete attrs[key];
+      else attrs[key] = after as Attributes[string];
+    }
+  }
+  const out = inPlace ? s : { ...s, attributes: attrs };
+  out.name = name;
+  if (identity !== undefined) rememberExactIdentity(out, `#${hash(identity)}`);
+  return out;
 }
 
 // Statements and URLs repeat across a million spans: redact each distinct value once (bounded). Nested maps on
-// (key, db system, value) rather than a joined key string, which would allocate per span.
+// (key, db system, value) rather than a joined key string, which would allocate per span. Values of one key and
+// system that almost never repeat (cache keys, URLs with ids) only churn the memo: after enough lookups with few hits,
+// that key and system are redacted without it.
 const MEMO_LIMIT = 50_000;
-const memo = new Map<string, Map<string, Map<string, unknown>>>();
+const MEMO_TRIAL = 4096;
+interface ValueMemo {
+  values: Map<string, unknown>;
+  lookups: number;
+  hits: number;
+  off: boolean;
+}
+const memo = new Map<string, Map<string, ValueMemo>>();
 let memoSize = 0;
 function memoized(key: string, value: string, system: string | undefined): unknown {
   let bySystem = memo.get(key);
   if (!bySystem) memo.set(key, (bySystem = new Map()));
-  let byValue = bySystem.get(system ?? '');
-  if (!byValue) bySystem.set(system ?? '', (byValue = new Map()));
-  if (byValue.has(value)) return byValue.get(value);
+  let m = bySystem.get(system ?? '');
+  if (!m) bySystem.set(system ?? '', (m = { values: new Map(), lookups: 0, hits: 0, off: false }));
+  if (m.off) return redactAttribute(key, value, system);
+  m.lookups++;
+  if (m.values.has(value)) {
+    m.hits++;
+    return m.values.get(value);
+  }
   const out = redactAttribute(key, value, system);
+  if (m.lookups >= MEMO_TRIAL && m.hits * 8 < m.lookups) {
+    m.off = true;
+    memoSize -= m.values.size;
+    m.values.clear();
+    return out;
+  }
   if (memoSize >= MEMO_LIMIT) {
     memo.clear();
     memoSize = 0;
   }
-  byValue.set(value, out);
+  m.values.set(value, out);
   memoSize++;
   return out;
 }
@@ -94,5 +137,19 @@ function hash(text: string): string {
     h1 = Math.imul(h1 ^ c, 0x01000193);
     h2 = Math.imul(h2 ^ c, 0x5bd1e995);
   }
-  return ((h1 >>> 0) * 2 ** 21 + ((h2 >>> 0) & 0x1fffff)).toString(36);
+  // Written as nine printable characters of 6 bits each (hi: 26 bits, lo: 27 bits): the same one-to-one image of
+  // the 53-bit value as base 36 gave, without Number#toString(36), which cost more than hashing the text.
+  const hi = h1 >>> 6; // (h1 * 2^21 + (h2 & 0x1fffff)) / 2^27, floored
+  const lo = ((h1 & 63) << 21) | (h2 & 0x1fffff);
+  return String.fromCharCode(
+    48 + (hi >>> 21),
+    48 + ((hi >>> 15) & 63),
+    48 + ((hi >>> 9) & 63),
+    48 + ((hi >>> 3) & 63),
+    48 + (((hi & 7) << 3) | (lo >>> 24)),
+    48 + ((lo >>> 18) & 63),
+    48 + ((lo >>> 12) & 63),
+    48 + ((lo >>> 6) & 63),
+    48 + (lo & 63),
+  );
 }

@@ -18,11 +18,21 @@ export function toMs(us: Breakdown, divideBy = 1): Breakdown {
 /** For each category, the p95 over traces of that category's per-request ms. */
 export function p95BreakdownMs(traces: readonly AnalyzedTrace[]): Breakdown {
   const out = emptyBreakdown();
-  const values = new Float64Array(traces.length);
-  for (const c of CATEGORIES) {
-    for (let i = 0; i < traces.length; i++) values[i] = traces[i].breakdownUs[c];
-    values.sort();
-    out[c] = percentileSorted(values, 0.95) / 1000;
+  const n = traces.length;
+  // One visit per trace, every category at once: a pass per category over a hundred thousand traces scattered in a
+  // large heap was mostly cache misses.
+  const columns = CATEGORIES.map(() => new Float64Array(n));
+  for (let i = 0; i < n; i++) {
+    const b = traces[i].breakdownUs;
+    for (let k = 0; k < CATEGORIES.length; k++) columns[k][i] = b[CATEGORIES[k]];
   }
+  CATEGORIES.forEach((c, k) => {
+    const values = columns[k];
+    // Most categories are the same in every trace (0: no lock, no dns...): their p95 needs no sort.
+    let same = true;
+    for (let i = 1; i < n && same; i++) if (values[i] !== values[0]) same = false;
+    if (!same) values.sort();
+    out[c] = percentileSorted(values, 0.95) / 1000;
+  });
   return out;
 }

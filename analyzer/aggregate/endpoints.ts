@@ -1,7 +1,7 @@
 import { fractionsOf } from '../model/categories.js';
 import type { EndpointSummary } from '../model/analysis.js';
 import type { AnalyzedTrace } from '../model/trace.js';
-import { p95BreakdownMs, totalBreakdownMs, toMs } from './breakdown.js';
+import { p95BreakdownMs, toMs } from './breakdown.js';
 import { percentilesMs } from './percentiles.js';
 import { CATEGORIES, emptyBreakdown } from '../model/categories.js';
 
@@ -26,16 +26,26 @@ export function summarizeEndpoints(traces: readonly AnalyzedTrace[]): EndpointSu
   const out: EndpointSummary[] = [];
   for (const group of groupByEndpoint(traces).values()) {
     const first = group[0];
-    const breakdown = totalBreakdownMs(group);
+    // One visit per trace: durations, errors and per-category sums (same order of additions as a pass per category).
+    const sums = new Float64Array(CATEGORIES.length);
+    const durations = new Float64Array(group.length);
+    let errors = 0;
+    group.forEach((t, i) => {
+      const b = t.breakdownUs;
+      for (let k = 0; k < CATEGORIES.length; k++) sums[k] += b[CATEGORIES[k]];
+      durations[i] = rootDurationUs(t);
+      if (t.trace.root.status === 'error') errors++;
+    });
     const sumUs = emptyBreakdown();
-    for (const t of group) for (const c of CATEGORIES) sumUs[c] += t.breakdownUs[c];
+    CATEGORIES.forEach((c, k) => (sumUs[c] = sums[k]));
+    const breakdown = toMs(sumUs); // totalBreakdownMs(group), from the same sums
     out.push({
       service: first.service,
       name: first.endpoint,
       language: first.trace.root.language,
       count: group.length,
-      errors: group.filter((t) => t.trace.root.status === 'error').length,
-      ...percentilesMs(group.map(rootDurationUs)),
+      errors,
+      ...percentilesMs(durations),
       breakdown,
       fractions: fractionsOf(breakdown),
       meanBreakdown: toMs(sumUs, group.length),

@@ -9,21 +9,20 @@ import { toMs } from './breakdown.js';
  * span that owns it), the traces it appears in and its span count. Most time first.
  */
 export function summarizeServices(traces: readonly AnalyzedTrace[]): ServiceSummary[] {
-  const acc = new Map<string, { language: Language; traces: number; spans: number; us: Breakdown }>();
+  const acc = new Map<string, { language: Language; traces: number; spans: number; us: Breakdown; lastTrace: number }>();
   const entry = (service: string, language: Language) => {
     let e = acc.get(service);
-    if (!e) acc.set(service, (e = { language, traces: 0, spans: 0, us: emptyBreakdown() }));
+    if (!e) acc.set(service, (e = { language, traces: 0, spans: 0, us: emptyBreakdown(), lastTrace: -1 }));
     if (e.language === 'unknown' && language !== 'unknown') e.language = language;
     return e;
   };
-  const seen = new Set<string>();
-  for (const t of traces) {
-    seen.clear();
+  traces.forEach((t, ti) => {
     for (const s of t.trace.spans) {
       const e = entry(s.service, s.language);
       e.spans++;
-      if (!seen.has(s.service)) {
-        seen.add(s.service);
+      // Counted once per trace: the entry remembers the last trace it was counted in (no set per trace).
+      if (e.lastTrace !== ti) {
+        e.lastTrace = ti;
         e.traces++;
       }
     }
@@ -32,7 +31,7 @@ export function summarizeServices(traces: readonly AnalyzedTrace[]): ServiceSumm
       if (!span) continue;
       entry(span.service, span.language).us[seg.category] += seg.endUs - seg.startUs;
     }
-  }
+  });
   const out: ServiceSummary[] = [];
   for (const [service, e] of acc) {
     const breakdown = toMs(e.us);

@@ -5,6 +5,7 @@ import { redactSql, redactUrl } from '../../format/redact.js';
 import { ATTR } from '../../format/recording.js';
 import { groupByEndpoint, rootDurationUs } from './endpoints.js';
 import { toMs } from './breakdown.js';
+import { stableOrder } from '../detectors/support/order.js';
 
 export const DEFAULT_MAX_TRACE_DETAILS = 40;
 /** Bounds one waterfall: a 10 000-span trace would make the report huge and unreadable. */
@@ -32,14 +33,22 @@ export function selectDetailTraces(
   const ordered = endpointsInOrder.map((e) => groups.get(`${e.service}\u0000${e.name}`) ?? []);
   for (const g of ordered) {
     let slowest: AnalyzedTrace | undefined;
-    for (const t of g) if (!slowest || rootDurationUs(t) > rootDurationUs(slowest)) slowest = t;
+    let slowestUs = 0;
+    for (const t of g) {
+      const us = rootDurationUs(t);
+      if (!slowest || us > slowestUs) {
+        slowest = t;
+        slowestUs = us;
+      }
+    }
     pick(slowest, 'slowest');
   }
   for (const f of fixes) for (const ev of f.evidence) pick(byId.get(ev.traceId), 'evidence');
   for (const g of ordered) {
     if (g.length === 0) continue;
-    const sorted = [...g].sort((a, b) => rootDurationUs(a) - rootDurationUs(b));
-    pick(sorted[(sorted.length - 1) >> 1], 'representative');
+    // The median by duration, ties in trace order (a stable sort's), without a comparator sort of every trace.
+    const order = stableOrder(Float64Array.from(g, rootDurationUs));
+    pick(g[order[(g.length - 1) >> 1]], 'representative');
   }
   return [...picked.values()];
 }

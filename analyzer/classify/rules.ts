@@ -29,31 +29,62 @@ function has(s: Span, ...keys: string[]): boolean {
   return false;
 }
 
-function scopeMatches(s: Span, re: RegExp): boolean {
-  return s.scope !== undefined && re.test(s.scope);
+/**
+ * `re.test(text)`, remembered per distinct text: scopes and span names repeat across a million spans, and the rules
+ * run their patterns on every span (twice for spans that redaction changes). Bounded like the analyzer's other memos.
+ */
+function memoTest(re: RegExp): (text: string) => boolean {
+  const memo = new Map<string, boolean>();
+  return (text) => {
+    let hit = memo.get(text);
+    if (hit === undefined) {
+      hit = re.test(text);
+      if (memo.size >= 50_000) memo.clear();
+      memo.set(text, hit);
+    }
+    return hit;
+  };
+}
+
+function scopeMatches(s: Span, test: (text: string) => boolean): boolean {
+  return s.scope !== undefined && test(s.scope);
 }
 
 const CACHE_SYSTEMS = new Set(['redis', 'memcached', 'valkey', 'keydb', 'hazelcast', 'coherence', 'geode', 'aerospike']);
 
 // Scope names: Node (@opentelemetry/instrumentation-X), Python (opentelemetry.instrumentation.X),
 // Go (module paths), Java agent (io.opentelemetry.X-version).
-const CACHE_SCOPE = /(?:ioredis|redis|memcache|memcached|pymemcache|jedis|lettuce|redisson|redisotel|go-redis|valkey)/i;
-const DB_SCOPE =
-  /(?:instrumentation-(?:pg|mysql2?|mongodb|mongoose|tedious|knex|oracledb|cassandra-driver|prisma|sequelize|typeorm|mssql|better-sqlite3)|prisma|sqlalchemy|psycopg2?|asyncpg|aiopg|pymongo|pymysql|mysqlclient|sqlite3|dbapi|\.jdbc|hibernate|r2dbc|mongo-|cassandra|otelsql|database\/sql|otelgorm|gorm|pgx|otelmongo|mongo-driver|sqlx)/i;
-const MESSAGING_SCOPE = /(?:kafka|amqplib|amqp|rabbitmq|aws-sdk.*sqs|sqs|pubsub|celery|nats|pika|aio-pika|jms|confluent|sarama|kombu)/i;
-const POOL_SCOPE = /(?:instrumentation-generic-pool|generic-pool|hikaricp|c3p0|dbcp)/i;
-const NET_SCOPE =
-  /(?:instrumentation-(?:undici|http|https|net|grpc|fetch|tls)|opentelemetry\.instrumentation\.(?:requests|httpx|aiohttp_client|aiohttp-client|urllib3?|grpc|botocore|boto3sqs)|okhttp|http-url-connection|apache-httpclient|java-http-client|netty|reactor-netty|grpc|otelhttp|otelgrpc|net\/http)/i;
+const CACHE_SCOPE = memoTest(
+  /(?:ioredis|redis|memcache|memcached|pymemcache|jedis|lettuce|redisson|redisotel|go-redis|valkey)/i,
+);
+const DB_SCOPE = memoTest(
+  /(?:instrumentation-(?:pg|mysql2?|mongodb|mongoose|tedious|knex|oracledb|cassandra-driver|prisma|sequelize|typeorm|mssql|better-sqlite3)|prisma|sqlalchemy|psycopg2?|asyncpg|aiopg|pymongo|pymysql|mysqlclient|sqlite3|dbapi|\.jdbc|hibernate|r2dbc|mongo-|cassandra|otelsql|database\/sql|otelgorm|gorm|pgx|otelmongo|mongo-driver|sqlx)/i,
+);
+const MESSAGING_SCOPE = memoTest(
+  /(?:kafka|amqplib|amqp|rabbitmq|aws-sdk.*sqs|sqs|pubsub|celery|nats|pika|aio-pika|jms|confluent|sarama|kombu)/i,
+);
+const POOL_SCOPE = memoTest(/(?:instrumentation-generic-pool|generic-pool|hikaricp|c3p0|dbcp)/i);
+const NET_SCOPE = memoTest(
+  /(?:instrumentation-(?:undici|http|https|net|grpc|fetch|tls)|opentelemetry\.instrumentation\.(?:requests|httpx|aiohttp_client|aiohttp-client|urllib3?|grpc|botocore|boto3sqs)|okhttp|http-url-connection|apache-httpclient|java-http-client|netty|reactor-netty|grpc|otelhttp|otelgrpc|net\/http)/i,
+);
 
-const LOCK_NAME = /\b(?:lock|locks|mutex|semaphore|advisory[_ ]lock|flock)\b/i;
+const LOCK_NAME = memoTest(/\b(?:lock|locks|mutex|semaphore|advisory[_ ]lock|flock)\b/i);
 const LOCK_EVENT = /waiting for (?:a |the )?lock|lock wait|waiting for lock behind/i;
-const POOL_NAME =
-  /pg-pool\.connect|\bpool\.(?:acquire|connect|checkout|get|wait)\b|generic-pool|acquire[ _-]?connection|connection[ _-]?(?:acquire|checkout|wait)|queuepool|getconnection/i;
+const POOL_NAME = memoTest(
+  /pg-pool\.connect|\bpool\.(?:acquire|connect|checkout|get|wait)\b|generic-pool|acquire[ _-]?connection|connection[ _-]?(?:acquire|checkout|wait)|queuepool|getconnection/i,
+);
 /** Web-framework spans are named after routes ("request handler - /sleep"): their names say nothing about waits. */
-const FRAMEWORK_SCOPE =
-  /(?:^|[^a-z])(?:express|koa|fastify|hapi|restify|connect|router|nestjs|flask|django|fastapi|starlette|falcon|tornado|spring-webmvc|spring-webflux|servlet|gin|otelgin|echo|otelecho|mux|otelmux)(?:$|[^a-z])/i;
+const FRAMEWORK_SCOPE = memoTest(
+  /(?:^|[^a-z])(?:express|koa|fastify|hapi|restify|connect|router|nestjs|flask|django|fastapi|starlette|falcon|tornado|spring-webmvc|spring-webflux|servlet|gin|otelgin|echo|otelecho|mux|otelmux)(?:$|[^a-z])/i,
+);
 const nameSpeaks = (s: Span): boolean => !scopeMatches(s, FRAMEWORK_SCOPE) && !has(s, 'http.route');
-const TIMER_NAME = /\b(?:sleep|backoff|back-off|delay|settimeout|setinterval|timer|wait_?for_?retry|retry[ _-]?wait|throttle)\b/i;
+const DNS_SCOPE = memoTest(/instrumentation-dns|\bdns\b/i);
+const DNS_NAME = memoTest(/^dns[.\s]|\bdns\.lookup\b|getaddrinfo/i);
+const FS_SCOPE = memoTest(/instrumentation-fs\b/i);
+const FS_NAME = memoTest(/^fs[.\s]/i);
+const TIMER_NAME = memoTest(
+  /\b(?:sleep|backoff|back-off|delay|settimeout|setinterval|timer|wait_?for_?retry|retry[ _-]?wait|throttle)\b/i,
+);
 
 export const RULES: readonly ClassRule[] = [
   {
@@ -66,13 +97,13 @@ export const RULES: readonly ClassRule[] = [
     id: 'lock',
     class: 'lock',
     when: 'name says lock / mutex / semaphore (not a web-framework route span), or an event like "Waiting for lock behind N transactions"',
-    test: (s) => (nameSpeaks(s) && LOCK_NAME.test(s.name)) || s.events.some((e) => LOCK_EVENT.test(e.name)),
+    test: (s) => (nameSpeaks(s) && LOCK_NAME(s.name)) || s.events.some((e) => LOCK_EVENT.test(e.name)),
   },
   {
     id: 'pool',
     class: 'pool',
     when: 'connection-pool checkout: scope generic-pool / HikariCP, names like pg-pool.connect, pool.acquire, QueuePool',
-    test: (s) => scopeMatches(s, POOL_SCOPE) || POOL_NAME.test(s.name),
+    test: (s) => scopeMatches(s, POOL_SCOPE) || POOL_NAME(s.name),
   },
   {
     id: 'cache-system',
@@ -111,13 +142,13 @@ export const RULES: readonly ClassRule[] = [
     id: 'dns',
     class: 'dns',
     when: 'scope instrumentation-dns, or name dns.lookup / "dns ..."',
-    test: (s) => scopeMatches(s, /instrumentation-dns|\bdns\b/i) || /^dns[.\s]|\bdns\.lookup\b|getaddrinfo/i.test(s.name),
+    test: (s) => scopeMatches(s, DNS_SCOPE) || DNS_NAME(s.name),
   },
   {
     id: 'fs',
     class: 'fs',
     when: 'scope instrumentation-fs, or name fs.* / "fs ..."',
-    test: (s) => scopeMatches(s, /instrumentation-fs\b/i) || /^fs[.\s]/i.test(s.name),
+    test: (s) => scopeMatches(s, FS_SCOPE) || FS_NAME(s.name),
   },
   {
     id: 'network-attributes',
@@ -143,7 +174,7 @@ export const RULES: readonly ClassRule[] = [
     id: 'timer',
     class: 'timer',
     when: 'name says sleep / backoff / delay / setTimeout / timer (not a web-framework route span)',
-    test: (s) => nameSpeaks(s) && TIMER_NAME.test(s.name),
+    test: (s) => nameSpeaks(s) && TIMER_NAME(s.name),
   },
   {
     id: 'in-process',

@@ -1,3 +1,5 @@
+import type { Span } from '../model/span.js';
+import type { AnalyzedTrace } from '../model/trace.js';
 import type { Detector, DetectorContext, Finding } from './types.js';
 import { setting } from './support/config.js';
 import { callLabel, callTemplate, classOf, durationUs, locationOf, statementOf } from './support/spans.js';
@@ -35,45 +37,54 @@ export const lockContention: Detector = {
   detect(ctx: DetectorContext): Finding[] {
     const fallback = locationFallback(ctx.traces);
     const minWaitUs = setting(ctx, 'lock-contention.minWaitMs') * 1000;
-    // Fastest run of each locking statement template: its uncontended cost.
+    // One pass over every span keeps the few lock-class spans and locking statements (the second loop below goes
+    // over those only), and the fastest run of each locking statement template: its uncontended cost.
     const fastest = new Map<string, number>();
+    const lockAts: AnalyzedTrace[] = [];
+    const lockSpans: Span[] = [];
     for (const at of ctx.traces)
       for (const s of at.trace.spans) {
         const sql = statementOf(s);
-        if (!sql || !isLockStatement(sql)) continue;
-        const k = `${s.service}\u0000${callTemplate(s)}`;
-        fastest.set(k, Math.min(fastest.get(k) ?? Number.POSITIVE_INFINITY, durationUs(s)));
+        const locking = sql !== undefined && isLockStatement(sql);
+        if (locking) {
+          const k = `${s.service}\u0000${callTemplate(s)}`;
+          fastest.set(k, Math.min(fastest.get(k) ?? Number.POSITIVE_INFINITY, durationUs(s)));
+        }
+        if (locking || classOf(s) === 'lock') {
+          lockAts.push(at);
+          lockSpans.push(s);
+        }
       }
     const occs: (Occurrence & { key: string; name: string; waitUs: number })[] = [];
     const claimed = new Set<string>();
-    for (const at of ctx.traces) {
-      for (const span of at.trace.spans) {
-        let change: Change | undefined;
-        let waitUs = 0;
-        const sql = statementOf(span);
-        if (classOf(span) === 'lock') {
-          waitUs = durationUs(span);
-          change = { type: 'remove', spanIds: [span.spanId] };
-        } else if (sql && isLockStatement(sql)) {
-          const base = fastest.get(`${span.service}\u0000${callTemplate(span)}`) ?? durationUs(span);
-          waitUs = durationUs(span) - base;
-          change = { type: 'shorten', spanId: span.spanId, byUs: waitUs };
-        }
-        // The path check last: it walks the span's subtree, and most spans are neither lock waits nor locking.
-        if (!change || waitUs < minWaitUs || subtreeOnPathUs(at, span.spanId) <= 0) continue;
-        claimed.add(span.spanId);
-        const name = sql ? callLabel(span) : span.name;
-        occs.push({
-          at,
-          key: `${at.service}\u0000${name}`,
-          name,
-          waitUs,
-          changes: [change],
-          evidence: { traceId: at.trace.traceId, parentSpanId: span.parentSpanId, spanIds: [span.spanId], location: locationOf([span], fallback) },
-          spentUs: waitUs,
-          language: span.language,
-        });
+    for (let i = 0; i < lockSpans.length; i++) {
+      const at = lockAts[i];
+      const span = lockSpans[i];
+      let change: Change | undefined;
+      let waitUs = 0;
+      const sql = statementOf(span);
+      if (classOf(span) === 'lock') {
+        waitUs = durationUs(span);
+        change = { type: 'remove', spanIds: [span.spanId] };
+      } else if (sql && isLockStatement(sql)) {
+        const base = fastest.get(`${span.service}\u0000${callTemplate(span)}`) ?? durationUs(span);
+        waitUs = durationUs(span) - base;
+        change = { type: 'shorten', spanId: span.spanId, byUs: waitUs };
       }
+      // The path check last: it walks the span's subtree.
+      if (!change || waitUs < minWaitUs || subtreeOnPathUs(at, span.spanId) <= 0) continue;
+      claimed.add(span.spanId);
+      const name = sql ? callLabel(span) : span.name;
+      occs.push({
+        at,
+        key: `${at.service}\u0000${name}`,
+        name,
+        waitUs,
+        changes: [change],
+        evidence: { traceId: at.trace.traceId, parentSpanId: span.parentSpanId, spanIds: [span.spanId], location: locationOf([span], fallback) },
+        spentUs: waitUs,
+        language: span.language,
+      });
     }
     // One shared resource serving concurrent requests one at a time (support/serialized.ts).
     const serialized = new Set<string>();

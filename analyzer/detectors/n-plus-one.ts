@@ -25,6 +25,9 @@ export const nPlusOne: Detector = {
     for (const at of ctx.traces) {
       for (const [parentId, kids] of at.trace.children) {
         if (kids.length < minCalls) continue; // most parents: no loop possible, skip the grouping
+        let batchable = 0;
+        for (const k of kids) if (!k.followsFrom && BATCHABLE.has(classOf(k))) batchable++;
+        if (batchable < minCalls) continue; // a loop is minCalls batchable calls of one template
         const candidates = kids.filter((k) => !k.followsFrom && BATCHABLE.has(classOf(k)));
         for (const [template, group] of groupBy(candidates, callTemplate)) {
           if (group.length < minCalls) continue;

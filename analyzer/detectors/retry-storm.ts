@@ -23,6 +23,8 @@ export const retryStorm: Detector = {
     for (const at of ctx.traces) {
       for (const [parentId, kids] of at.trace.children) {
         if (kids.length < minAttempts) continue; // too few children for any burst: skip the grouping
+        // A burst chains attempts after failed ones: with no failed child, every burst is one attempt long.
+        if (minAttempts >= 2 && !kids.some((k) => k.status === 'error')) continue;
         const io = kids.filter((k) => !k.followsFrom && isIo(k));
         for (const [template, same] of groupBy(io, callTemplate)) {
           const sorted = [...same].sort((a, b) => a.startUs - b.startUs);

@@ -28,6 +28,10 @@ export const sequentialIo: Detector = {
     for (const at of ctx.traces) {
       for (const [parentId, all] of at.trace.children) {
         if (all.length < minCalls) continue; // a run is some of the children: too few, no run can qualify
+        // Runs are made of awaited I/O reads only: too few of those among the children, no run can qualify either.
+        let reads = 0;
+        for (const k of all) if (!k.followsFrom && isIo(k) && isRead(k)) reads++;
+        if (reads < minCalls) continue;
         const kids = all.filter((k) => !k.followsFrom).sort((a, b) => a.startUs - b.startUs || a.endUs - b.endUs);
         for (const run of sequentialRuns(at, kids, maxGapUs)) {
           if (run.length < minCalls) continue;

@@ -1,4 +1,5 @@
 import type { Span } from '../model/span.js';
+import type { AnalyzedTrace } from '../model/trace.js';
 import type { Detector, DetectorContext, Finding } from './types.js';
 import { setting } from './support/config.js';
 import { callLabel, callTemplate, classOf, durationUs, locationOf } from './support/spans.js';
@@ -20,9 +21,14 @@ export const slowQuery: Detector = {
     const factor = setting(ctx, 'slow-query.peerFactor');
     const minUs = setting(ctx, 'slow-query.minMs') * 1000;
     const dbByService = new Map<string, Span[]>();
+    // Every finished DB call in walk order, with its trace: the second loop below goes over these only.
+    const dbSpans: Span[] = [];
+    const dbAts: AnalyzedTrace[] = [];
     for (const at of ctx.traces)
       for (const s of at.trace.spans) {
         if (classOf(s) !== 'db' || s.unfinished) continue;
+        dbSpans.push(s);
+        dbAts.push(at);
         const list = dbByService.get(s.service);
         if (list) list.push(s);
         else dbByService.set(s.service, [s]);
@@ -41,24 +47,23 @@ export const slowQuery: Detector = {
       templateMedian.set(svc, byTemplate);
     }
     const occs: (Occurrence & { key: string; label: string; targetUs: number })[] = [];
-    for (const at of ctx.traces) {
-      for (const span of at.trace.spans) {
-        if (classOf(span) !== 'db' || span.unfinished) continue;
-        const d = durationUs(span);
-        const peer = peerMedian.get(span.service) ?? d;
-        if (!isSlow(d, peer) || !isSlow(templateMedian.get(span.service)?.get(callTemplate(span)) ?? 0, peer)) continue;
-        if (subtreeOnPathUs(at, span.spanId) <= 0) continue;
-        occs.push({
-          at,
-          key: `${at.service}\u0000${callTemplate(span)}`,
-          label: callLabel(span),
-          targetUs: peer,
-          changes: [{ type: 'shorten', spanId: span.spanId, byUs: d - peer }],
-          evidence: { traceId: at.trace.traceId, parentSpanId: span.parentSpanId, spanIds: [span.spanId], location: locationOf([span], fallback) },
-          spentUs: d,
-          language: span.language,
-        });
-      }
+    for (let i = 0; i < dbSpans.length; i++) {
+      const at = dbAts[i];
+      const span = dbSpans[i];
+      const d = durationUs(span);
+      const peer = peerMedian.get(span.service) ?? d;
+      if (!isSlow(d, peer) || !isSlow(templateMedian.get(span.service)?.get(callTemplate(span)) ?? 0, peer)) continue;
+      if (subtreeOnPathUs(at, span.spanId) <= 0) continue;
+      occs.push({
+        at,
+        key: `${at.service}\u0000${callTemplate(span)}`,
+        label: callLabel(span),
+        targetUs: peer,
+        changes: [{ type: 'shorten', spanId: span.spanId, byUs: d - peer }],
+        evidence: { traceId: at.trace.traceId, parentSpanId: span.parentSpanId, spanIds: [span.spanId], location: locationOf([span], fallback) },
+        spentUs: d,
+        language: span.language,
+      });
     }
     const findings: Finding[] = [];
     for (const group of groupBy(occs, (o) => o.key).values()) {

@@ -30,5 +30,7 @@ export function newSpan(c: SpanCore): Span {
     pid: undefined,
     onThread: undefined,
     class: undefined,
+    template: undefined,
+    exactIdentity: undefined,
   };
 }

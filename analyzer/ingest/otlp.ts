@@ -66,7 +66,7 @@ function spanAttributes(list: unknown, timesink: TimesinkFields, ctx: ConvertCon
     const value = anyValue(kv.value);
     if (key.charCodeAt(0) === 116 /* t */ && key.startsWith('timesink.') && takeTimesinkField(key, value, timesink)) continue;
     // Statements, routes, hosts repeat across spans: share one string (long unique values are not worth it).
-    out[key] = typeof value === 'string' && value.length <= MAX_INTERNED_VALUE ? ctx.interner.intern(value) : value;
+    out[key] = typeof value === 'string' && value.length <= MAX_INTERNED_VALUE ? ctx.interner.internValue(key, value) : value;
   }
   return out;
 }

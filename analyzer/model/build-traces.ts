@@ -71,9 +71,16 @@ class Counter {
 export function buildTraces(spans: Span[], warnings: Warning[]): Trace[] {
   const counter = new Counter();
   const groups = new Map<string, Span[]>();
+  // A trace's spans mostly arrive together: the previous span's group is checked before the map.
+  let lastId: string | undefined;
+  let g: Span[] = [];
   for (const s of spans) {
-    let g = groups.get(s.traceId);
-    if (!g) groups.set(s.traceId, (g = []));
+    if (s.traceId !== lastId) {
+      lastId = s.traceId;
+      let found = groups.get(lastId);
+      if (!found) groups.set(lastId, (found = []));
+      g = found;
+    }
     g.push(s);
   }
   const traces: Trace[] = [];
@@ -112,7 +119,8 @@ function buildOne(traceId: string, group: Span[], counter: Counter): Trace | und
     } else byId.set(s.spanId, s);
   }
   if (byId.size === 0) return undefined;
-  const unique = [...byId.values()];
+  // Without duplicates the map holds the group in its own order: no copy.
+  const unique = byId.size === group.length ? group : [...byId.values()];
 
   // Roots and orphans.
   const roots: Span[] = [];
@@ -138,7 +146,7 @@ function buildOne(traceId: string, group: Span[], counter: Counter): Trace | und
   }
   // Spans whose parent hygiene chose: whether that parent awaited them is unknowable, so they are never
   // declared un-awaited (see fit).
-  const attached = new Set<Span>();
+  let attached = roots.length > 1 || orphans.length > 0 ? new Set<Span>() : NONE_ATTACHED;
   for (const r of roots) {
     if (r === root) continue;
     attached.add(r);
@@ -154,9 +162,12 @@ function buildOne(traceId: string, group: Span[], counter: Counter): Trace | und
 
   let children = childrenOf(unique);
   // Spans not reachable from the root sit on a parent cycle: attach each cycle's first span to the root.
-  const seen = new Set<Span>();
-  markSubtree(root, children, seen);
-  if (seen.size < unique.length) {
+  // Every span has one parent and the root none, so a walk down from the root meets each reachable span once and
+  // cannot enter a cycle: counting suffices, and the set of seen spans is only built when some are unreachable.
+  if (countSubtree(root, children) < unique.length) {
+    const seen = new Set<Span>();
+    if (attached === NONE_ATTACHED) attached = new Set<Span>();
+    markSubtree(root, children, seen);
     for (const s of unique) {
       if (seen.has(s)) continue;
       attached.add(s);
@@ -173,6 +184,9 @@ function buildOne(traceId: string, group: Span[], counter: Counter): Trace | und
   unique.sort(byStart);
   return { traceId, root, spans: unique, children, byId };
 }
+
+/** Most traces have one root, no orphan and no cycle: nothing is attached, and they share this empty set (never added to). */
+const NONE_ATTACHED: Set<Span> = new Set();
 
 function byStart(a: Span, b: Span): number {
   return a.startUs - b.startUs || b.endUs - a.endUs;
@@ -200,6 +214,18 @@ function childrenOf(spans: Span[]): Map<string, Span[]> {
     l.push(s);
   }
   return m;
+}
+
+function countSubtree(top: Span, children: Map<string, Span[]>): number {
+  let n = 0;
+  const stack = [top];
+  while (stack.length) {
+    const s = stack.pop()!;
+    n++;
+    const kids = children.get(s.spanId);
+    if (kids) for (const c of kids) stack.push(c);
+  }
+  return n;
 }
 
 function markSubtree(top: Span, children: Map<string, Span[]>, seen: Set<Span>): void {
@@ -241,13 +267,17 @@ function shift(s: Span, delta: number): void {
  */
 function fitChildren(root: Span, children: Map<string, Span[]>, byId: Map<string, Span>, counter: Counter, attached: ReadonlySet<Span>): boolean {
   let reparented = false;
-  const stack: [Span, number][] = [];
-  for (const c of children.get(root.spanId) ?? []) stack.push([c, 0]);
-  const visited = new Set<Span>([root]);
+  // The children lists form a tree under the root here (cycles were broken before): no span is met twice.
+  // Two parallel stacks rather than a [span, shift] pair per span.
+  const stack: Span[] = [];
+  const shifts: number[] = [];
+  for (const c of children.get(root.spanId) ?? []) {
+    stack.push(c);
+    shifts.push(0);
+  }
   while (stack.length) {
-    const [c, inherited] = stack.pop()!;
-    if (visited.has(c)) continue;
-    visited.add(c);
+    const c = stack.pop()!;
+    const inherited = shifts.pop()!;
     if (inherited !== 0) shift(c, inherited);
     const p = c.parentSpanId === undefined ? undefined : byId.get(c.parentSpanId);
     let own = 0;
@@ -259,7 +289,13 @@ function fitChildren(root: Span, children: Map<string, Span[]>, byId: Map<string
       }
       if (!c.followsFrom && fit(p, c, byId, counter, attached.has(c)) !== p) reparented = true;
     }
-    for (const g of children.get(c.spanId) ?? []) stack.push([g, inherited + own]);
+    const kids = children.get(c.spanId);
+    if (kids) {
+      for (const g of kids) {
+        stack.push(g);
+        shifts.push(inherited + own);
+      }
+    }
   }
   return reparented;
 }

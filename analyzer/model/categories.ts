@@ -38,9 +38,24 @@ export interface Fractions {
 }
 
 export function emptyBreakdown(): Breakdown {
-  const b = {} as Breakdown;
-  for (const c of CATEGORIES) b[c] = 0;
-  return b;
+  // A literal, keys in CATEGORIES order (the order analysis.json shows them in): one allocation with a ready-made
+  // shape, where adding the keys one by one walked 14 shape transitions per breakdown (several per trace).
+  return {
+    db: 0,
+    cache: 0,
+    network: 0,
+    dns: 0,
+    fs: 0,
+    messaging: 0,
+    pool: 0,
+    lock: 0,
+    timer: 0,
+    uninstrumented_wait: 0,
+    cpu: 0,
+    gc: 0,
+    queued: 0,
+    in_process_unattributed: 0,
+  };
 }
 
 export function addBreakdown(into: Breakdown, from: Breakdown, scale = 1): Breakdown {

@@ -55,6 +55,16 @@ export interface Span {
   onThread?: Slice[];
   /** Set by classify/. */
   class?: SpanClass;
+  /**
+   * Memo of the detectors' call template (detectors/support/spans.ts callTemplate), set on first use, which comes
+   * after redaction and classification: a dozen detectors ask for it per span.
+   */
+  template?: string;
+  /**
+   * Set by input redaction on the spans whose values it erased: an opaque hash of the exact call (values included),
+   * so repeated-call still tells the same query twice from two literals (detectors/support/exact-identity.ts).
+   */
+  exactIdentity?: string;
 }
 
 export function durationUs(s: Span): number {

@@ -58,7 +58,8 @@ export async function analyzeInputs(inputs: string[], options: AnalyzeOptions, p
     throw new CliError(`no spans or profiles found in ${inputs.join(', ')}`, EXIT.input);
   }
   progress.stage(`analyzing ${plural(data.spans.length, 'span')}`);
-  const analysis = analyze(data, options);
+  // `data` dies with this call: redaction may change its spans in place rather than copy them.
+  const analysis = analyze(data, { ...options, redactInPlace: true });
   progress.done();
   return analysis;
 }

@@ -1,6 +1,6 @@
 import type { DetectorId, Evidence } from '../../model/analysis.js';
 import type { Language, Span } from '../../model/span.js';
-import { callTemplate } from './spans.js';
+import { callTemplate, classOf } from './spans.js';
 import type { AnalyzedTrace } from '../../model/trace.js';
 import type { Change } from '../../replay/change.js';
 import type { DetectorContext, Finding } from '../types.js';
@@ -34,25 +34,77 @@ export function groupBy<T>(items: Iterable<T>, keyOf: (x: T) => string): Map<str
 
 const endpointCountsCache = new WeakMap<readonly AnalyzedTrace[], Map<string, number>>();
 
-/**
- * Calls grouped by (service, call template), in first-seen order like groupBy on a joined key, without building
- * a key string per call (a million calls would mean a million short-lived strings).
- */
-export function groupByServiceAndTemplate<T extends { span: Span }>(items: Iterable<T>): T[][] {
-  const byService = new Map<string, Map<string, T[]>>();
-  const out: T[][] = [];
-  for (const x of items) {
-    let byTemplate = byService.get(x.span.service);
-    if (!byTemplate) byService.set(x.span.service, (byTemplate = new Map()));
-    const template = callTemplate(x.span);
-    let list = byTemplate.get(template);
-    if (!list) {
-      byTemplate.set(template, (list = []));
-      out.push(list);
+/** Calls of one (service, call template): the spans, and each span's trace at the same index. */
+export interface CallGroup {
+  spans: Span[];
+  ats: AnalyzedTrace[];
+}
+
+/** Calls to something outside the process: the classes whose template names a resource (statement, URL, command). */
+export const REMOTE_CLASSES: ReadonlySet<string> = new Set(['db', 'cache', 'network', 'messaging']);
+
+interface RemoteGroup extends CallGroup {
+  /** Position of each call in the walk over all traces' remote calls: restores first-seen order after filtering. */
+  seq: number[];
+}
+
+// One grouping per set of traces (one analysis), shared by the detectors that need it: one walk over every span.
+const remoteIndexes = new WeakMap<readonly AnalyzedTrace[], RemoteGroup[]>();
+
+function remoteIndex(traces: readonly AnalyzedTrace[]): RemoteGroup[] {
+  let groups = remoteIndexes.get(traces);
+  if (groups) return groups;
+  groups = [];
+  const byService = new Map<string, Map<string, RemoteGroup>>();
+  let seq = 0;
+  for (const at of traces) {
+    for (const span of at.trace.spans) {
+      if (!REMOTE_CLASSES.has(classOf(span))) continue;
+      let byTemplate = byService.get(span.service);
+      if (!byTemplate) byService.set(span.service, (byTemplate = new Map()));
+      const template = callTemplate(span);
+      let group = byTemplate.get(template);
+      if (!group) {
+        byTemplate.set(template, (group = { spans: [], ats: [], seq: [] }));
+        groups.push(group);
+      }
+      group.spans.push(span);
+      group.ats.push(at);
+      group.seq.push(seq++);
     }
-    list.push(x);
   }
-  return out;
+  remoteIndexes.set(traces, groups);
+  return groups;
+}
+
+/**
+ * The traces' remote calls (REMOTE_CLASSES) that `keep` accepts, grouped by (service, call template) in first-seen
+ * order, with each span's trace in a parallel array rather than a { at, span } pair per call (at a million spans,
+ * 700 k objects per detector for the garbage collector). The grouping is built once per analysis and shared by its
+ * callers; the returned arrays are read-only.
+ */
+export function remoteCallsByServiceAndTemplate(traces: readonly AnalyzedTrace[], keep: (s: Span) => boolean): CallGroup[] {
+  const kept: { first: number; group: CallGroup }[] = [];
+  for (const g of remoteIndex(traces)) {
+    let n = 0;
+    for (const s of g.spans) if (keep(s)) n++;
+    if (n === 0) continue;
+    if (n === g.spans.length) {
+      kept.push({ first: g.seq[0], group: g });
+      continue;
+    }
+    const group: CallGroup = { spans: [], ats: [] };
+    let first = -1;
+    for (let i = 0; i < g.spans.length; i++) {
+      if (!keep(g.spans[i])) continue;
+      if (first < 0) first = g.seq[i];
+      group.spans.push(g.spans[i]);
+      group.ats.push(g.ats[i]);
+    }
+    kept.push({ first, group });
+  }
+  kept.sort((a, b) => a.first - b.first);
+  return kept.map((k) => k.group);
 }
 
 /** Requests per service+endpoint, for "27 of 30 GET /orders requests". */

@@ -1,10 +1,9 @@
 import type { Span } from '../../model/span.js';
 import type { AnalyzedTrace } from '../../model/trace.js';
-import { callTemplate, classOf, durationUs } from './spans.js';
-import { groupByServiceAndTemplate } from './occurrences.js';
-import { percentile } from './stats.js';
-
-const SHARED = new Set(['db', 'cache', 'network', 'messaging']);
+import { callTemplate, durationUs } from './spans.js';
+import { remoteCallsByServiceAndTemplate } from './occurrences.js';
+import { stableOrder } from './order.js';
+import { percentileOf } from './stats.js';
 
 export interface SerializedGroup {
   service: string;
@@ -24,40 +23,56 @@ export interface SerializedGroup {
  * A resource that serves calls concurrently finishes overlapping calls close together much more often.
  */
 export function serializedGroups(traces: readonly AnalyzedTrace[], minOverlapping: number): SerializedGroup[] {
-  const all: { at: AnalyzedTrace; span: Span }[] = [];
-  for (const at of traces) for (const span of at.trace.spans) if (SHARED.has(classOf(span)) && !span.unfinished) all.push({ at, span });
   const out: SerializedGroup[] = [];
-  for (const calls of groupByServiceAndTemplate(all)) {
-    if (calls.length < minOverlapping) continue;
-    const baseUs = percentile(calls.map((c) => durationUs(c.span)), 10);
+  for (const { spans, ats } of remoteCallsByServiceAndTemplate(traces, (s) => !s.unfinished)) {
+    const n = spans.length;
+    if (n < minOverlapping) continue;
+    // Times copied out once, in call order: the walk below visits calls by start, all over the heap otherwise.
+    const durations = new Float64Array(n);
+    const starts = new Float64Array(n);
+    const endsOf = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const s = spans[i];
+      durations[i] = durationUs(s);
+      starts[i] = s.startUs;
+      endsOf[i] = s.endUs;
+    }
+    const baseUs = percentileOf(durations, 10);
     if (!(baseUs > 0)) continue;
-    calls.sort((a, b) => a.span.startUs - b.span.startUs);
-    const overlapping: typeof calls = [];
+    // Calls by start (stable), then clusters of overlapping calls; only indices until the group qualifies.
+    const order = stableOrder(starts);
+    const overlapping: number[] = [];
     let gaps = 0;
     let spaced = 0;
-    let cluster: typeof calls = [];
+    let from = 0; // the current cluster is order[from .. i)
     let clusterEnd = Number.NEGATIVE_INFINITY;
-    const close = (): void => {
-      if (cluster.length >= 2) {
-        overlapping.push(...cluster);
-        const ends = cluster.map((c) => c.span.endUs).sort((a, b) => a - b);
-        for (let i = 1; i < ends.length; i++) {
+    const close = (to: number): void => {
+      if (to - from >= 2) {
+        const ends = new Float64Array(to - from);
+        for (let k = from; k < to; k++) {
+          overlapping.push(order[k]);
+          ends[k - from] = endsOf[order[k]];
+        }
+        ends.sort();
+        for (let k = 1; k < ends.length; k++) {
           gaps++;
-          if (ends[i] - ends[i - 1] >= 0.8 * baseUs) spaced++;
+          if (ends[k] - ends[k - 1] >= 0.8 * baseUs) spaced++;
         }
       }
-      cluster = [];
+      from = to;
       clusterEnd = Number.NEGATIVE_INFINITY;
     };
-    for (const c of calls) {
-      if (c.span.startUs >= clusterEnd) close();
-      cluster.push(c);
-      clusterEnd = Math.max(clusterEnd, c.span.endUs);
+    for (let i = 0; i < n; i++) {
+      const k = order[i];
+      if (starts[k] >= clusterEnd) close(i);
+      clusterEnd = Math.max(clusterEnd, endsOf[k]);
     }
-    close();
-    const requests = new Set(overlapping.map((c) => c.at.trace.traceId)).size;
-    if (overlapping.length < minOverlapping || requests < 3 || spaced < 0.9 * gaps) continue;
-    out.push({ service: calls[0].span.service, template: callTemplate(calls[0].span), baseUs, calls: overlapping });
+    close(n);
+    if (overlapping.length < minOverlapping || spaced < 0.9 * gaps) continue;
+    const requests = new Set<string>();
+    for (const k of overlapping) requests.add(ats[k].trace.traceId);
+    if (requests.size < 3) continue;
+    out.push({ service: spans[0].service, template: callTemplate(spans[0]), baseUs, calls: overlapping.map((k) => ({ at: ats[k], span: spans[k] })) });
   }
   return out;
 }

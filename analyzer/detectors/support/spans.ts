@@ -53,6 +53,10 @@ export function hostOf(s: Span): string | undefined {
  * Two calls with the same template under one parent are the same operation in a loop (N+1).
  */
 export function callTemplate(s: Span): string {
+  return (s.template ??= templateOf(s));
+}
+
+function templateOf(s: Span): string {
   const cls = classOf(s);
   const sql = statementOf(s);
   if (sql) return joined(cls, undefined, statementTemplate(sql));
@@ -102,16 +106,40 @@ export function exactCallOf(s: Span): string | undefined {
   const cls = classOf(s);
   const sql = statementOf(s);
   if (sql) {
-    const params = Object.keys(s.attributes)
-      .filter((k) => k.startsWith('db.query.parameter.') || k === 'db.statement.parameters' || k === 'db.operation.parameters')
-      .sort()
-      .map((k) => `${k}=${JSON.stringify(s.attributes[k])}`);
-    if (params.length === 0 && PLACEHOLDER.test(sql)) return undefined;
-    return `${cls} ${sql.replace(/\s+/g, ' ').trim()} ${params.join('&')}`;
+    // Asked of every I/O read: the parameter keys are collected without an array of every key, and the statement's
+    // placeholder test and whitespace normalisation are remembered per statement text.
+    const a = s.attributes;
+    let keys: string[] | undefined;
+    for (const k in a) if (k.startsWith('db.query.parameter.') || k === 'db.statement.parameters' || k === 'db.operation.parameters') (keys ??= []).push(k);
+    if (!keys && hasPlaceholder(sql)) return undefined;
+    const params = keys ? keys.sort().map((k) => `${k}=${JSON.stringify(a[k])}`) : [];
+    return `${cls} ${normalizedSql(sql)} ${params.join('&')}`;
   }
   const url = urlOf(s);
   if (url) return `${cls} ${methodOf(s) ?? ''} ${url}`;
   return undefined;
+}
+
+const placeholderMemo = new Map<string, boolean>();
+function hasPlaceholder(sql: string): boolean {
+  let hit = placeholderMemo.get(sql);
+  if (hit === undefined) {
+    hit = PLACEHOLDER.test(sql);
+    if (placeholderMemo.size >= JOINED_LIMIT) placeholderMemo.clear();
+    placeholderMemo.set(sql, hit);
+  }
+  return hit;
+}
+
+const normalizedMemo = new Map<string, string>();
+function normalizedSql(sql: string): string {
+  let out = normalizedMemo.get(sql);
+  if (out === undefined) {
+    out = sql.replace(/\s+/g, ' ').trim();
+    if (normalizedMemo.size >= JOINED_LIMIT) normalizedMemo.clear();
+    normalizedMemo.set(sql, out);
+  }
+  return out;
 }
 
 /** Reads can be reordered and run together; writes carry ordering the trace cannot see. */
