@@ -73,6 +73,8 @@ export interface Manifest {
     onThread: boolean;
     runtimeIntervalMs: number;
     profiler: '0x' | 'inspector' | 'none';
+    /** CPU profile sampling interval, µs (absent in recordings made before it was settable: V8's 1,000). */
+    profileIntervalUs?: number;
   };
   processes: ProcessEntry[];
   profile?: { format: '0x' | 'cpuprofile'; files: string[]; pid?: number };

@@ -94,7 +94,7 @@ describe('runRecord', () => {
     expect(fs.readdirSync(path.join(out, 'profile')).filter((f) => f.startsWith('isolate-'))).toEqual([]);
   });
 
-  it('samples at TIMESINK_PROFILE_INTERVAL_US, with 0x and with the inspector', async () => {
+  it('samples at TIMESINK_PROFILE_INTERVAL_US (0x) or the profileIntervalUs option (inspector), and says so in the manifest', async () => {
     const saved = process.env.TIMESINK_PROFILE_INTERVAL_US;
     process.env.TIMESINK_PROFILE_INTERVAL_US = '5000';
     try {
@@ -103,12 +103,15 @@ describe('runRecord', () => {
       const zeroX = tempDir();
       expect(await runRecord({ command: ['node', CJS_APP], out: zeroX })).toBe(0);
       const m = readManifestFile(zeroX);
+      expect(m.settings.profileIntervalUs).toBe(5000);
       const v8 = JSON.parse(fs.readFileSync(path.join(zeroX, m.profile!.files[0]!), 'utf8')) as { ticks: { tm: number }[] };
       const tm = v8.ticks.map((t) => t.tm).sort((a, b) => a - b);
       expect(median(tm.slice(1).map((t, i) => t - tm[i]!))).toBeGreaterThanOrEqual(4000);
       const inspector = tempDir();
-      expect(await runRecord({ command: ['node', CJS_APP], out: inspector, profiler: 'inspector' })).toBe(0);
+      delete process.env.TIMESINK_PROFILE_INTERVAL_US;
+      expect(await runRecord({ command: ['node', CJS_APP], out: inspector, profiler: 'inspector', profileIntervalUs: 5000 })).toBe(0);
       const mi = readManifestFile(inspector);
+      expect(mi.settings.profileIntervalUs).toBe(5000);
       const profile = JSON.parse(fs.readFileSync(path.join(inspector, mi.profile!.files[0]!), 'utf8')) as CpuProfile;
       expect(median(profile.timeDeltas.slice(1))).toBeGreaterThanOrEqual(4000);
     } finally {

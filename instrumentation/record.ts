@@ -13,7 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { PROFILE_DIR, type Manifest } from '../format/recording.js';
 import { emptyManifest, readManifest, updateManifest } from './manifest-file.js';
 import { anchorFile, anchorFunctionName, type ProfileAnchor } from './profile-anchor.js';
-import { DEFAULT_PROFILE_INTERVAL_US, defaultOutDir, profileIntervalUs } from './settings.js';
+import { DEFAULT_PROFILE_INTERVAL_US, defaultOutDir, manifestSettings, readSettings } from './settings.js';
 import { finishZeroXFolder } from './zerox-output.js';
 
 export interface RecordOptions {
@@ -22,6 +22,8 @@ export interface RecordOptions {
   /** false = --no-profile. */
   profile?: boolean;
   profiler?: '0x' | 'inspector';
+  /** CPU profile sampling interval, µs (default: $TIMESINK_PROFILE_INTERVAL_US, else V8's 1,000). */
+  profileIntervalUs?: number;
 }
 
 /** The built recorder next to this module (dist/cli.js → dist/register.mjs) or, from source, in ../dist. */
@@ -66,17 +68,15 @@ export async function runRecord(opts: RecordOptions): Promise<number> {
     TIMESINK_OUT: out,
     TIMESINK_PROFILER: profiler,
     TIMESINK_COMMAND: JSON.stringify(opts.command),
+    ...(opts.profileIntervalUs !== undefined ? { TIMESINK_PROFILE_INTERVAL_US: String(opts.profileIntervalUs) } : {}),
   };
-  const settings: Manifest['settings'] = {
-    redact: !['0', 'false', 'no', 'off'].includes((process.env.TIMESINK_REDACT ?? '').toLowerCase()),
-    onThread: !['0', 'false', 'no', 'off'].includes((process.env.TIMESINK_ONTHREAD ?? '').toLowerCase()),
-    runtimeIntervalMs: Number(process.env.TIMESINK_RUNTIME_MS) > 0 ? Number(process.env.TIMESINK_RUNTIME_MS) : 100,
-    profiler,
-  };
+  // The same derivation the app's recorder makes from this environment.
+  const recorderSettings = readSettings(env);
+  const settings = manifestSettings(recorderSettings);
   updateManifest(out, (m) => ({ ...(m ?? emptyManifest(settings, Date.now() * 1000)), command: opts.command, settings }));
 
   const zeroXDir = path.join(out, PROFILE_DIR, '0x');
-  const [cmd, ...args] = profiler === '0x' ? zeroXCommand(opts.command, zeroXDir, register) : opts.command;
+  const [cmd, ...args] = profiler === '0x' ? zeroXCommand(opts.command, zeroXDir, register, recorderSettings.profileIntervalUs) : opts.command;
   const child = spawn(cmd!, args, { stdio: 'inherit', env });
   // 0x does not pass SIGINT/SIGTERM on to the app it runs: it waits for the app, and kills it only on a second
   // signal. So the signal goes to the app itself, and 0x is left to write its output once the app has exited.
@@ -95,14 +95,13 @@ export async function runRecord(opts: RecordOptions): Promise<number> {
   return code;
 }
 
-function zeroXCommand(command: string[], outputDir: string, register: string): string[] {
+function zeroXCommand(command: string[], outputDir: string, register: string, interval: number): string[] {
   const zeroX = createRequire(import.meta.url).resolve('0x/cmd.js');
   const [node, ...rest] = command;
   // 0x runs node with --print-opt-source, for the inlining notes of its flame graph: every optimised function's
   // source goes down a pipe that 0x parses line by line. timesink keeps only the ticks, and that flag cost more than
   // the sampling itself (realistic service: CPU/request ×1.46 under 0x, ×1.16 with it turned off). The app's
   // flags come after 0x's, so this one wins.
-  const interval = profileIntervalUs();
   rest.unshift('--no-print-opt-source', ...(interval === DEFAULT_PROFILE_INTERVAL_US ? [] : [`--prof-sampling-interval=${interval}`]), '--import', register);
   // 0x wants the node binary right after `--`; `node` means the one running us unless the user named another.
   // --working-dir: 0x writes the raw V8 log there before moving it into the output folder; keep it out of the cwd.

@@ -24,7 +24,7 @@ import { mergeProcess, updateManifest } from './manifest-file.js';
 import { OnThreadTracker } from './on-thread.js';
 import { writeProfileAnchor } from './profile-anchor.js';
 import { attributesJson } from './otlp-json.js';
-import { readSettings, type RecorderSettings } from './settings.js';
+import { manifestSettings, readSettings, type RecorderSettings } from './settings.js';
 import { RecordingSpanProcessor } from './span-processor.js';
 import { RuntimeSampler } from './runtime-sampler.js';
 import { TIMESINK_VERSION } from './version.js';
@@ -115,12 +115,7 @@ function start(): RecorderHandle | null {
     spansWritten: 0,
     warnings: [],
   };
-  const manifestSettings: Manifest['settings'] = {
-    redact: settings.redact,
-    onThread: settings.onThread,
-    runtimeIntervalMs: settings.runtimeIntervalMs,
-    profiler: settings.profiler,
-  };
+  const settingsForManifest = manifestSettings(settings);
   const command = commandFromEnv();
 
   // Tracing.
@@ -190,7 +185,7 @@ function start(): RecorderHandle | null {
     }
     entry.warnings = warningsSaid();
     try {
-      updateManifest(settings.outDir, (m) => mergeProcess(m, entry, manifestSettings, command));
+      updateManifest(settings.outDir, (m) => mergeProcess(m, entry, settingsForManifest, command));
     } catch (err) {
       warnOnce('manifest', `cannot write the manifest in ${settings.outDir} (${(err as Error).message})`);
     }

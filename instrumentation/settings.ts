@@ -1,5 +1,6 @@
 /** Recorder settings, from the environment (the one interface that crosses `record` → child processes). */
 import path from 'node:path';
+import type { Manifest } from '../format/recording.js';
 
 export interface RecorderSettings {
   outDir: string;
@@ -62,5 +63,16 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): RecorderSett
     maxSlices: positiveInt(env.TIMESINK_MAX_SLICES, 256),
     codeLocations: flag(env.TIMESINK_CODE_LOCATIONS, true),
     profileIntervalUs: profileIntervalUs(env),
+  };
+}
+
+/** What the manifest says of the settings a recording was made with (one derivation for `record` and the recorder). */
+export function manifestSettings(settings: RecorderSettings): Manifest['settings'] {
+  return {
+    redact: settings.redact,
+    onThread: settings.onThread,
+    runtimeIntervalMs: settings.runtimeIntervalMs,
+    profiler: settings.profiler,
+    ...(settings.profiler === 'none' ? {} : { profileIntervalUs: settings.profileIntervalUs }),
   };
 }

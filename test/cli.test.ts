@@ -51,6 +51,16 @@ describe('timesink CLI', () => {
     expect(r.stderr).toContain("--fail-on 'slow'");
   });
 
+  it('rejects a --profile-interval that is not a whole number of µs >= 100, with exit 1, before running anything', () => {
+    for (const bad of ['50', '1.5', 'fast']) {
+      const r = timesink(['record', '--profile-interval', bad, '--out', join(dir, 'never'), '--', 'node', '-e', ''], dir);
+      expect(r.code).toBe(1);
+      expect(r.stderr).toContain(`--profile-interval is a whole number of µs, at least 100, not '${bad}'`);
+      expect(r.stderr).not.toMatch(NO_STACK);
+      expect(existsSync(join(dir, 'never'))).toBe(false);
+    }
+  });
+
   it('analyzes a foreign trace into a report, analysis.json and a markdown summary', () => {
     const r = timesink(['analyze', ZIPKIN_DB, '-o', 'r.html', '--json', 'a.json', '--markdown', 's.md'], dir);
     expect(r.stderr).not.toMatch(NO_STACK);

@@ -5,6 +5,7 @@ export interface RecordFlags {
   out?: string;
   profile: boolean;
   profiler: string;
+  profileInterval?: string;
 }
 
 export async function runRecordCommand(command: string[], flags: RecordFlags): Promise<number> {
@@ -12,5 +13,12 @@ export async function runRecordCommand(command: string[], flags: RecordFlags): P
   if (flags.profiler !== '0x' && flags.profiler !== 'inspector') {
     throw new CliError(`--profiler is 0x or inspector, not '${flags.profiler}'`, EXIT.usage);
   }
-  return runRecord({ command, out: flags.out, profile: flags.profile, profiler: flags.profiler });
+  let profileIntervalUs: number | undefined;
+  if (flags.profileInterval !== undefined) {
+    profileIntervalUs = Number(flags.profileInterval);
+    if (!Number.isInteger(profileIntervalUs) || profileIntervalUs < 100) {
+      throw new CliError(`--profile-interval is a whole number of µs, at least 100, not '${flags.profileInterval}'`, EXIT.usage);
+    }
+  }
+  return runRecord({ command, out: flags.out, profile: flags.profile, profiler: flags.profiler, profileIntervalUs });
 }
