@@ -12,7 +12,7 @@ import { context, diag, DiagLogLevel, propagation, trace } from '@opentelemetry/
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
 import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
-import { PROFILE_DIR, RUNTIME_PREFIX, SPANS_PREFIX, type Manifest, type ProcessEntry } from '../format/recording.js';
+import { PROFILE_DIR, RUNTIME_PREFIX, SPANS_PREFIX, type ProcessEntry } from '../format/recording.js';
 import { clockMapping, nowUs } from './clock.js';
 import { LocationSampler } from './code-location.js';
 import { TimesinkContextManager, timingOf } from './context-manager.js';
