@@ -2,7 +2,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['node_modules/', 'dist/', 'viewer/dist/', 'samples/recordings/', 'bench/.data/', 'coverage/', '**/*.cjs'] },
+  { ignores: ['node_modules/', 'dist/', 'viewer/dist/', 'samples/recordings/', 'bench/.data/', 'coverage/', '.tmp/', '**/*.cjs'] },
   ...tseslint.configs.recommended,
   {
     rules: {
