@@ -6,6 +6,7 @@ import { endpointCounts, endpointKey, findingOf, groupBy, traceCount, type Occur
 import { concurrencyProfile, unionUs } from './support/intervals.js';
 import { fmtMs, median } from './support/stats.js';
 import { subtreeOnPathUs } from './support/path.js';
+import { siblingGroups } from './support/sibling-groups.js';
 
 /**
  * concurrency-limit: >= minItems identical work items (same template, or same name for in-process work) under one
@@ -21,32 +22,31 @@ export const concurrencyLimit: Detector = {
     const maxPar = setting(ctx, 'concurrency-limit.maxParallelism');
     const minPinned = setting(ctx, 'concurrency-limit.minPinnedShare');
     const occs: (Occurrence & { key: string; items: number; parallelism: number; label: string })[] = [];
-    for (const at of ctx.traces) {
-      for (const [parentId, kids] of at.trace.children) {
-        if (kids.length < minItems) continue; // too few children for any group: skip the grouping
-        const awaited = kids.filter((k) => !k.followsFrom);
-        for (const [template, items] of groupBy(awaited, callTemplate)) {
-          if (items.length < minItems) continue;
-          // Work items are I/O calls or in-process work; pool checkouts, locks, timers are waits, not work.
-          const io = isIo(items[0]);
-          if (!io && classOf(items[0]) !== 'in_process') continue;
-          const { peak, pinnedShare } = concurrencyProfile(items);
-          if (peak > maxPar || peak < (io ? 2 : 1) || pinnedShare < minPinned) continue;
-          const wallUs = unionUs(items);
-          const onPath = items.reduce((s, it) => s + subtreeOnPathUs(at, it.spanId), 0);
-          if (onPath < 0.5 * wallUs) continue;
-          occs.push({
-            at,
-            key: `${endpointKey(at.service, at.endpoint)}\u0000${template}`,
-            items: items.length,
-            parallelism: peak,
-            label: callLabel(items[0]),
-            changes: [{ type: 'parallelize', spanIds: items.map((s) => s.spanId) }],
-            evidence: { traceId: at.trace.traceId, parentSpanId: parentId, spanIds: items.map((s) => s.spanId), location: locationOf(items, fallback) },
-            spentUs: wallUs,
-            language: items[0].language,
-          });
-        }
+    for (const g of siblingGroups(ctx.traces)) {
+      const at = g.at;
+      if (g.kids.length < minItems) continue; // too few children for any group: skip the grouping
+      const parentId = g.parentId;
+      for (const [template, items] of groupBy(g.awaited, callTemplate)) {
+        if (items.length < minItems) continue;
+        // Work items are I/O calls or in-process work; pool checkouts, locks, timers are waits, not work.
+        const io = isIo(items[0]);
+        if (!io && classOf(items[0]) !== 'in_process') continue;
+        const { peak, pinnedShare } = concurrencyProfile(items);
+        if (peak > maxPar || peak < (io ? 2 : 1) || pinnedShare < minPinned) continue;
+        const wallUs = unionUs(items);
+        const onPath = items.reduce((s, it) => s + subtreeOnPathUs(at, it.spanId), 0);
+        if (onPath < 0.5 * wallUs) continue;
+        occs.push({
+          at,
+          key: `${endpointKey(at.service, at.endpoint)}\u0000${template}`,
+          items: items.length,
+          parallelism: peak,
+          label: callLabel(items[0]),
+          changes: [{ type: 'parallelize', spanIds: items.map((s) => s.spanId) }],
+          evidence: { traceId: at.trace.traceId, parentSpanId: parentId, spanIds: items.map((s) => s.spanId), location: locationOf(items, fallback) },
+          spentUs: wallUs,
+          language: items[0].language,
+        });
       }
     }
     const counts = endpointCounts(ctx);

@@ -1,12 +1,13 @@
 import type { Detector, DetectorContext, Finding } from './types.js';
 import { setting } from './support/config.js';
-import { callTemplate, classOf, durationUs, isIo, locationOf } from './support/spans.js';
+import { callTemplate, classOf, durationUs, locationOf } from './support/spans.js';
 import { locationFallback } from './support/location-fallback.js';
 import { endpointCounts, endpointKey, findingOf, groupBy, traceCount, type Occurrence } from './support/occurrences.js';
 import { unionUs } from './support/intervals.js';
 import { fmtMs, fmtPct, median } from './support/stats.js';
 import { batchEstimateUs } from './n-plus-one.js';
 import { syncCallOf } from './support/blocking.js';
+import { siblingGroups } from './support/sibling-groups.js';
 
 /**
  * fine-granularity: >= minOps tiny I/O operations (each <= maxOpMs) under one parent that together take
@@ -22,31 +23,31 @@ export const fineGranularity: Detector = {
     const minShare = setting(ctx, 'fine-granularity.minShare');
     const nPlusOneMin = setting(ctx, 'n-plus-one.minCalls');
     const occs: (Occurrence & { key: string; ops: number; kinds: string })[] = [];
-    for (const at of ctx.traces) {
-      for (const [parentId, kids] of at.trace.children) {
-        if (kids.length < minOps) continue; // the tiny calls are some of the children: too few, nothing to find
-        const parent = at.trace.byId.get(parentId);
-        if (!parent) continue;
-        // Synchronous calls (readFileSync ×100) are sync-io's: their cost is the blocked thread, not round trips.
-        const tiny = kids.filter((k) => !k.followsFrom && isIo(k) && durationUs(k) <= maxOpUs && syncCallOf(k) === undefined);
-        if (tiny.length < minOps) continue;
-        const claimed = [...groupBy(tiny, callTemplate).values()].some(
-          (g) => g.length >= nPlusOneMin && classOf(g[0]) !== 'fs' && classOf(g[0]) !== 'messaging',
-        );
-        if (claimed) continue;
-        const wall = unionUs(tiny);
-        if (wall < minShare * durationUs(parent)) continue;
-        occs.push({
-          at,
-          key: `${endpointKey(at.service, at.endpoint)}\u0000${parent.name}`,
-          ops: tiny.length,
-          kinds: [...new Set(tiny.map(classOf))].join('/'),
-          changes: [{ type: 'batch', spanIds: tiny.map((s) => s.spanId), durationUs: batchEstimateUs(tiny.map(durationUs), setting(ctx, 'fine-granularity.perItemFraction')) }],
-          evidence: { traceId: at.trace.traceId, parentSpanId: parentId, spanIds: tiny.map((s) => s.spanId), location: locationOf(tiny, fallback) },
-          spentUs: wall,
-          language: tiny[0].language,
-        });
-      }
+    for (const g of siblingGroups(ctx.traces)) {
+      const at = g.at;
+      if (g.kids.length < minOps) continue; // the tiny calls are some of the children: too few, nothing to find
+      const parentId = g.parentId;
+      const parent = at.trace.byId.get(parentId);
+      if (!parent) continue;
+      // Synchronous calls (readFileSync ×100) are sync-io's: their cost is the blocked thread, not round trips.
+      const tiny = g.awaitedIo.filter((k) => durationUs(k) <= maxOpUs && syncCallOf(k) === undefined);
+      if (tiny.length < minOps) continue;
+      const claimed = [...groupBy(tiny, callTemplate).values()].some(
+        (same) => same.length >= nPlusOneMin && classOf(same[0]) !== 'fs' && classOf(same[0]) !== 'messaging',
+      );
+      if (claimed) continue;
+      const wall = unionUs(tiny);
+      if (wall < minShare * durationUs(parent)) continue;
+      occs.push({
+        at,
+        key: `${endpointKey(at.service, at.endpoint)}\u0000${parent.name}`,
+        ops: tiny.length,
+        kinds: [...new Set(tiny.map(classOf))].join('/'),
+        changes: [{ type: 'batch', spanIds: tiny.map((s) => s.spanId), durationUs: batchEstimateUs(tiny.map(durationUs), setting(ctx, 'fine-granularity.perItemFraction')) }],
+        evidence: { traceId: at.trace.traceId, parentSpanId: parentId, spanIds: tiny.map((s) => s.spanId), location: locationOf(tiny, fallback) },
+        spentUs: wall,
+        language: tiny[0].language,
+      });
     }
     const counts = endpointCounts(ctx);
     const findings: Finding[] = [];

@@ -6,6 +6,7 @@ import { endpointCounts, endpointKey, findingOf, groupBy, traceCount, type Occur
 import { fmtMs, fmtPct, median, sum } from './support/stats.js';
 import { traceDurationUs } from './support/path.js';
 import { unionUs } from './support/intervals.js';
+import { siblingGroups } from './support/sibling-groups.js';
 
 /** Calls that one batched call (IN-list, MGET, pipeline, bulk endpoint) can replace. */
 const BATCHABLE = new Set(['db', 'network', 'cache']);
@@ -22,29 +23,30 @@ export const nPlusOne: Detector = {
     const minCalls = setting(ctx, 'n-plus-one.minCalls');
     const minTotalUs = setting(ctx, 'n-plus-one.minTotalMs') * 1000;
     const occs: (Occurrence & { key: string; calls: number; label: string; fromText: boolean })[] = [];
-    for (const at of ctx.traces) {
-      for (const [parentId, kids] of at.trace.children) {
-        if (kids.length < minCalls) continue; // most parents: no loop possible, skip the grouping
-        let batchable = 0;
-        for (const k of kids) if (!k.followsFrom && BATCHABLE.has(classOf(k))) batchable++;
-        if (batchable < minCalls) continue; // a loop is minCalls batchable calls of one template
-        const candidates = kids.filter((k) => !k.followsFrom && BATCHABLE.has(classOf(k)));
-        for (const [template, group] of groupBy(candidates, callTemplate)) {
-          if (group.length < minCalls) continue;
-          const durations = group.map(durationUs);
-          if (sum(durations) < minTotalUs) continue;
-          occs.push({
-            at,
-            key: `${endpointKey(at.service, at.endpoint)}\u0000${template}`,
-            calls: group.length,
-            label: callLabel(group[0]),
-            fromText: group.every((s) => statementOf(s) !== undefined || urlOf(s) !== undefined),
-            changes: [{ type: 'batch', spanIds: group.map((s) => s.spanId), durationUs: batchEstimateUs(durations, setting(ctx, 'n-plus-one.perItemFraction')) }],
-            evidence: { traceId: at.trace.traceId, parentSpanId: parentId, spanIds: group.map((s) => s.spanId), location: locationOf(group, fallback) },
-            spentUs: unionUs(group),
-            language: group[0].language,
-          });
-        }
+    for (const g of siblingGroups(ctx.traces)) {
+      const at = g.at;
+      if (g.kids.length < minCalls) continue; // most parents: no loop possible, skip the grouping
+      const parentId = g.parentId;
+      // Batchable classes are all I/O: the awaited I/O list (shared with the other sibling detectors) holds them.
+      let batchable = 0;
+      for (const k of g.awaitedIo) if (BATCHABLE.has(classOf(k))) batchable++;
+      if (batchable < minCalls) continue; // a loop is minCalls batchable calls of one template
+      const candidates = g.awaitedIo.filter((k) => BATCHABLE.has(classOf(k)));
+      for (const [template, group] of groupBy(candidates, callTemplate)) {
+        if (group.length < minCalls) continue;
+        const durations = group.map(durationUs);
+        if (sum(durations) < minTotalUs) continue;
+        occs.push({
+          at,
+          key: `${endpointKey(at.service, at.endpoint)}\u0000${template}`,
+          calls: group.length,
+          label: callLabel(group[0]),
+          fromText: group.every((s) => statementOf(s) !== undefined || urlOf(s) !== undefined),
+          changes: [{ type: 'batch', spanIds: group.map((s) => s.spanId), durationUs: batchEstimateUs(durations, setting(ctx, 'n-plus-one.perItemFraction')) }],
+          evidence: { traceId: at.trace.traceId, parentSpanId: parentId, spanIds: group.map((s) => s.spanId), location: locationOf(group, fallback) },
+          spentUs: unionUs(group),
+          language: group[0].language,
+        });
       }
     }
     const counts = endpointCounts(ctx);

@@ -1,10 +1,11 @@
 import type { Span } from '../model/span.js';
 import type { Detector, DetectorContext, Finding } from './types.js';
 import { setting } from './support/config.js';
-import { callLabel, callTemplate, isIo, locationOf } from './support/spans.js';
+import { callLabel, callTemplate, locationOf } from './support/spans.js';
 import { locationFallback } from './support/location-fallback.js';
 import { findingOf, groupBy, traceCount, type Occurrence } from './support/occurrences.js';
 import { fmtMs, median } from './support/stats.js';
+import { siblingGroups } from './support/sibling-groups.js';
 
 /**
  * retry-storm: >= minAttempts attempts of the same call under one parent, back to back (each starting less than
@@ -20,29 +21,28 @@ export const retryStorm: Detector = {
     const minAttempts = setting(ctx, 'retry-storm.minAttempts');
     const maxBackoffUs = setting(ctx, 'retry-storm.maxBackoffMs') * 1000;
     const occs: (Occurrence & { key: string; attempts: number; label: string; gaveUp: boolean })[] = [];
-    for (const at of ctx.traces) {
-      for (const [parentId, kids] of at.trace.children) {
-        if (kids.length < minAttempts) continue; // too few children for any burst: skip the grouping
-        // A burst chains attempts after failed ones: with no failed child, every burst is one attempt long.
-        if (minAttempts >= 2 && !kids.some((k) => k.status === 'error')) continue;
-        const io = kids.filter((k) => !k.followsFrom && isIo(k));
-        for (const [template, same] of groupBy(io, callTemplate)) {
-          const sorted = [...same].sort((a, b) => a.startUs - b.startUs);
-          for (const burst of bursts(sorted, maxBackoffUs)) {
-            if (burst.length < minAttempts) continue;
-            const gaveUp = burst[burst.length - 1].status === 'error';
-            occs.push({
-              at,
-              key: `${at.service}\u0000${template}`,
-              attempts: burst.length,
-              label: callLabel(burst[0]),
-              gaveUp,
-              changes: gaveUp ? [{ type: 'remove', spanIds: burst.slice(1).map((s) => s.spanId) }] : [],
-              evidence: { traceId: at.trace.traceId, parentSpanId: parentId, spanIds: burst.map((s) => s.spanId), location: locationOf(burst, fallback) },
-              spentUs: burst[burst.length - 1].endUs - burst[0].startUs,
-              language: burst[0].language,
-            });
-          }
+    for (const g of siblingGroups(ctx.traces)) {
+      const at = g.at;
+      if (g.kids.length < minAttempts) continue; // too few children for any burst: skip the grouping
+      // A burst chains attempts after failed ones: with no failed child, every burst is one attempt long.
+      if (minAttempts >= 2 && !g.anyError) continue;
+      const parentId = g.parentId;
+      for (const [template, same] of groupBy(g.awaitedIo, callTemplate)) {
+        const sorted = [...same].sort((a, b) => a.startUs - b.startUs);
+        for (const burst of bursts(sorted, maxBackoffUs)) {
+          if (burst.length < minAttempts) continue;
+          const gaveUp = burst[burst.length - 1].status === 'error';
+          occs.push({
+            at,
+            key: `${at.service}\u0000${template}`,
+            attempts: burst.length,
+            label: callLabel(burst[0]),
+            gaveUp,
+            changes: gaveUp ? [{ type: 'remove', spanIds: burst.slice(1).map((s) => s.spanId) }] : [],
+            evidence: { traceId: at.trace.traceId, parentSpanId: parentId, spanIds: burst.map((s) => s.spanId), location: locationOf(burst, fallback) },
+            spentUs: burst[burst.length - 1].endUs - burst[0].startUs,
+            language: burst[0].language,
+          });
         }
       }
     }

@@ -7,6 +7,7 @@ import { locationFallback } from './support/location-fallback.js';
 import { endpointCounts, endpointKey, findingOf, groupBy, traceCount, type Occurrence } from './support/occurrences.js';
 import { fmtMs, median, sum } from './support/stats.js';
 import { subtreeOnPathUs } from './support/path.js';
+import { siblingGroups } from './support/sibling-groups.js';
 
 /**
  * sequential-io: independent I/O siblings under one parent that ran one after another on the critical path.
@@ -25,32 +26,39 @@ export const sequentialIo: Detector = {
     const minSavedUs = setting(ctx, 'sequential-io.minSavedMs') * 1000;
     const maxGapUs = setting(ctx, 'sequential-io.maxGapMs') * 1000;
     const occs: (Occurrence & { key: string; labels: string[]; maxGapUs: number })[] = [];
-    for (const at of ctx.traces) {
-      for (const [parentId, all] of at.trace.children) {
-        if (all.length < minCalls) continue; // a run is some of the children: too few, no run can qualify
-        // Runs are made of awaited I/O reads only: too few of those among the children, no run can qualify either.
-        let reads = 0;
-        for (const k of all) if (!k.followsFrom && isIo(k) && isRead(k)) reads++;
-        if (reads < minCalls) continue;
-        const kids = all.filter((k) => !k.followsFrom).sort((a, b) => a.startUs - b.startUs || a.endUs - b.endUs);
-        for (const run of sequentialRuns(at, kids, maxGapUs)) {
-          if (run.length < minCalls) continue;
-          const durations = run.map(durationUs);
-          if (sum(durations) - Math.max(...durations) < minSavedUs) continue;
-          const templates = run.map(callTemplate);
-          let gap = 0;
-          for (let i = 1; i < run.length; i++) gap = Math.max(gap, run[i].startUs - run[i - 1].endUs);
-          occs.push({
-            at,
-            key: `${endpointKey(at.service, at.endpoint)}\u0000${templates.join('\u0001')}`,
-            labels: run.map((s) => callLabel(s, 40)),
-            maxGapUs: gap,
-            changes: [{ type: 'parallelize', spanIds: run.map((s) => s.spanId) }],
-            evidence: { traceId: at.trace.traceId, parentSpanId: parentId, spanIds: run.map((s) => s.spanId), location: locationOf(run, fallback) },
-            spentUs: sum(durations),
-            language: run[0].language,
-          });
-        }
+    for (const g of siblingGroups(ctx.traces)) {
+      const { at, parentId, kids: all } = g; // not the lazy lists: most parents never need them
+      if (all.length < minCalls) continue; // a run is some of the children: too few, no run can qualify
+      // Runs are made of awaited I/O reads only: too few of those among the children, no run can qualify either.
+      // (Counted in place: most parents that get here have two or three children, not worth a shared I/O list.)
+      let reads = 0;
+      for (const k of all) if (!k.followsFrom && isIo(k) && isRead(k)) reads++;
+      if (reads < minCalls) continue;
+      // Only reads of a template seen once under this parent can join a run (see sequentialRuns): an N+1 loop of
+      // one SELECT passes the count above but has none, and is dropped here before the sort and the path walks.
+      const repeats = templateCounts(g.awaitedIo);
+      let distinctReads = 0;
+      for (const k of g.awaitedIo) if (repeats.get(callTemplate(k))! < 2 && isRead(k)) distinctReads++;
+      if (distinctReads < minCalls) continue;
+      // A copy: the awaited list is shared with the other sibling detectors.
+      const kids = g.awaited.slice().sort((a, b) => a.startUs - b.startUs || a.endUs - b.endUs);
+      for (const run of sequentialRuns(at, kids, repeats, maxGapUs)) {
+        if (run.length < minCalls) continue;
+        const durations = run.map(durationUs);
+        if (sum(durations) - Math.max(...durations) < minSavedUs) continue;
+        const templates = run.map(callTemplate);
+        let gap = 0;
+        for (let i = 1; i < run.length; i++) gap = Math.max(gap, run[i].startUs - run[i - 1].endUs);
+        occs.push({
+          at,
+          key: `${endpointKey(at.service, at.endpoint)}\u0000${templates.join('\u0001')}`,
+          labels: run.map((s) => callLabel(s, 40)),
+          maxGapUs: gap,
+          changes: [{ type: 'parallelize', spanIds: run.map((s) => s.spanId) }],
+          evidence: { traceId: at.trace.traceId, parentSpanId: parentId, spanIds: run.map((s) => s.spanId), location: locationOf(run, fallback) },
+          spentUs: sum(durations),
+          language: run[0].language,
+        });
       }
     }
     const counts = endpointCounts(ctx);
@@ -95,8 +103,21 @@ function mergeSubsets<T extends { key: string; at: { service: string; endpoint: 
   return kept.map((k) => k.occs);
 }
 
-/** Maximal runs of back-to-back, distinct-template, on-path reads among sorted siblings. */
-function sequentialRuns(at: AnalyzedTrace, kids: readonly Span[], maxGapUs: number): Span[][] {
+/** How many of these calls share each call template. */
+function templateCounts(calls: readonly Span[]): Map<string, number> {
+  const counts = new Map<string, number>();
+  for (const k of calls) {
+    const template = callTemplate(k);
+    counts.set(template, (counts.get(template) ?? 0) + 1);
+  }
+  return counts;
+}
+
+/**
+ * Maximal runs of back-to-back, distinct-template, on-path reads among sorted siblings. `repeats` counts the
+ * templates of the siblings' awaited I/O calls.
+ */
+function sequentialRuns(at: AnalyzedTrace, kids: readonly Span[], repeats: ReadonlyMap<string, number>, maxGapUs: number): Span[][] {
   const runs: Span[][] = [];
   let run: Span[] = [];
   let runEnd = Number.NEGATIVE_INFINITY;
@@ -109,12 +130,6 @@ function sequentialRuns(at: AnalyzedTrace, kids: readonly Span[], maxGapUs: numb
   };
   // A template repeated under this parent is a loop: n-plus-one batches it; chaining one of its calls to
   // the next distinct call would propose a second, overlapping fix for the same time.
-  const repeats = new Map<string, number>();
-  for (const k of kids) {
-    if (!isIo(k)) continue;
-    const template = callTemplate(k);
-    repeats.set(template, (repeats.get(template) ?? 0) + 1);
-  }
   for (const k of kids) {
     // pool.query() checks a connection out before every query: a short checkout is part of the call that
     // follows it, not a break in the sequence (a long one is pool-exhaustion's business, and breaks it).
