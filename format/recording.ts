@@ -49,6 +49,8 @@ export interface ProcessEntry {
   pid: number;
   ppid?: number;
   argv: string[];
+  /** The process's working directory at start: the analyzer shows code locations under it relative to it. */
+  cwd?: string;
   nodeVersion: string;
   startUs: number;
   endUs?: number;

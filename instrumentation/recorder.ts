@@ -107,6 +107,7 @@ function start(): RecorderHandle | null {
     pid,
     ppid: process.ppid,
     argv: process.argv.slice(),
+    cwd: process.cwd(),
     nodeVersion: process.version,
     startUs,
     clock,

@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import { MANIFEST_FILE, PROFILE_DIR, RUNTIME_PREFIX, SPANS_PREFIX, type ClockMapping, type Manifest } from '../../format/recording.js';
 import type { Accumulator } from './accumulator.js';
 import { readFile } from './read-file.js';
+import { relativizeLocations } from './relative-locations.js';
 import { InputError } from './types.js';
 
 /** A directory is a timesink recording when it holds a manifest.json saying so. */
@@ -51,6 +52,7 @@ export async function readRecording(dir: string, manifest: Manifest, files: Awai
   const spansBefore = acc.spans.length;
   const samplesBefore = acc.runtime.samples.length;
   const gcBefore = acc.runtime.gc.length;
+  const profilesBefore = acc.profiles.length;
   for (const f of files.spans) await readFile(f, acc, { discovered: true });
   for (const f of files.runtime) await readFile(f, acc, { discovered: true });
   const clockFor = (pid: number | undefined): ClockMapping | undefined => {
@@ -59,6 +61,7 @@ export async function readRecording(dir: string, manifest: Manifest, files: Awai
     return p?.clock;
   };
   for (const f of files.profile) await readFile(f, acc, { discovered: true, clockFor });
+  relativizeLocations(acc.spans, acc.profiles, manifest.processes ?? [], { spans: spansBefore, profiles: profilesBefore });
 
   const name = basename(dir);
   for (const p of manifest.processes ?? []) {
