@@ -1,5 +1,6 @@
 import type { SpanClass } from '../model/categories.js';
 import type { AttrValue, Span } from '../model/span.js';
+import { memoTest } from './memo-test.js';
 
 /**
  * The classification rules, in order: the first rule whose test matches decides the span's class.
@@ -27,23 +28,6 @@ export function dbSystem(s: Span): string | undefined {
 function has(s: Span, ...keys: string[]): boolean {
   for (const k of keys) if (s.attributes[k] !== undefined && s.attributes[k] !== null) return true;
   return false;
-}
-
-/**
- * `re.test(text)`, remembered per distinct text: scopes and span names repeat across a million spans, and the rules
- * run their patterns on every span (twice for spans that redaction changes). Bounded like the analyzer's other memos.
- */
-function memoTest(re: RegExp): (text: string) => boolean {
-  const memo = new Map<string, boolean>();
-  return (text) => {
-    let hit = memo.get(text);
-    if (hit === undefined) {
-      hit = re.test(text);
-      if (memo.size >= 50_000) memo.clear();
-      memo.set(text, hit);
-    }
-    return hit;
-  };
 }
 
 function scopeMatches(s: Span, test: (text: string) => boolean): boolean {

@@ -9,21 +9,13 @@ import { fmtMs, median, sum } from './support/stats.js';
 import { subtreeOnPathUs } from './support/path.js';
 import type { Change } from '../replay/change.js';
 import { serializedGroups } from './support/serialized.js';
+import { memoTest } from '../classify/memo-test.js';
 
 /** Statements that *wait for a lock* as their main job. Row locks (FOR UPDATE) count when they run long. */
 const LOCK_STATEMENT = /\b(?:pg_advisory(?:_xact)?_lock|get_lock\s*\(|lock\s+tables?\b|for\s+update\b|for\s+share\b)/i;
 
-// Every span's statement is tested (twice): statements repeat, so each distinct text is scanned once (bounded).
-const lockMemo = new Map<string, boolean>();
-function isLockStatement(sql: string): boolean {
-  let hit = lockMemo.get(sql);
-  if (hit === undefined) {
-    hit = LOCK_STATEMENT.test(sql);
-    if (lockMemo.size >= 50_000) lockMemo.clear();
-    lockMemo.set(sql, hit);
-  }
-  return hit;
-}
+// Every span's statement is tested (twice): statements repeat, so each distinct text is scanned once.
+const isLockStatement = memoTest(LOCK_STATEMENT);
 
 /**
  * lock-contention: lock waits on the critical path — lock-class spans (mutex, semaphore, advisory locks), and
