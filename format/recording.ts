@@ -32,6 +32,8 @@ export const ATTR = {
   unfinished: 'timesink.unfinished',
   /** Code location of the call that started the span ("file:line:col"), when captured. */
   location: 'timesink.code_location',
+  /** The next app frames up the stack from the location, innermost first, newline-separated (up to two). */
+  callers: 'timesink.code_callers',
 } as const;
 
 export interface ClockMapping {

@@ -43,7 +43,7 @@ describe('app frames', () => {
 
   it('names the caller, not timesink, and leaves Error.prepareStackTrace as it was', () => {
     const before = Error.prepareStackTrace;
-    const loc = captureAppLocation();
+    const loc = captureAppLocation()!.split('\n')[0];
     expect(loc).toMatch(/code-location\.test\.ts:\d+:\d+$/);
     expect(Error.prepareStackTrace).toBe(before);
     expect(new Error('x').stack).toContain('code-location.test.ts');
@@ -137,5 +137,10 @@ describe('code locations of a synchronous loop of calls', () => {
     const reads = readSpans(dir).filter((s) => s.scope.includes('instrumentation-fs') && s.name.includes('readFileSync'));
     expect(reads).toHaveLength(200);
     for (const s of reads) expect(String(s.attrs[ATTR.location])).toMatch(new RegExp(`location-loop-app\\.cjs:${line}:\\d+$`));
+    // The app frames above the call travel along (innermost first), for the analyzer to see past helpers.
+    const callers = String(reads[0]!.attrs[ATTR.callers]).split('\n');
+    expect(callers.length).toBeGreaterThanOrEqual(1);
+    expect(callers.length).toBeLessThanOrEqual(2);
+    for (const c of callers) expect(c).toMatch(/location-loop-app\.cjs:\d+:\d+$/);
   });
 });

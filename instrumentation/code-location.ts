@@ -95,18 +95,32 @@ function displayPath(file: string): string {
   }
 }
 
-/** Reads the first app frame out of V8's CallSite objects, without formatting the stack. */
-function firstAppFrame(_err: Error, frames: NodeJS.CallSite[]): string | undefined {
+/** App frames kept per location: the call, and two callers up (to see past an app's own query or fetch helper). */
+const APP_FRAMES = 3;
+
+/** Reads the first app frames out of V8's CallSite objects, newline-separated, without formatting the stack. */
+function firstAppFrames(_err: Error, frames: NodeJS.CallSite[]): string | undefined {
+  let out: string | undefined;
+  let n = 0;
   for (const f of frames) {
     const file = f.getFileName();
     if (!isAppFile(file)) continue;
-    return `${displayPath(file)}:${f.getLineNumber() ?? 0}:${f.getColumnNumber() ?? 0}`;
+    const here = `${displayPath(file)}:${f.getLineNumber() ?? 0}:${f.getColumnNumber() ?? 0}`;
+    out = out === undefined ? here : `${out}\n${here}`;
+    if (++n === APP_FRAMES) break;
   }
-  return undefined;
+  return out;
+}
+
+/** A captured chain split into the call's own location and its callers (newline-separated, innermost first). */
+export function splitLocation(chain: string): { location: string; callers?: string } {
+  const nl = chain.indexOf('\n');
+  return nl === -1 ? { location: chain } : { location: chain.slice(0, nl), callers: chain.slice(nl + 1) };
 }
 
 /**
- * "file:line:col" of the first app frame on the current stack, or undefined. Swaps Error.prepareStackTrace only for
+ * "file:line:col" of the first app frame on the current stack, then up to two more app frames (its callers), one per
+ * line; or undefined. Swaps Error.prepareStackTrace only for
  * the duration of the call (an app's own hook, e.g. source-map-support, is restored before anything else runs) and
  * never throws.
  */
@@ -115,11 +129,11 @@ export function captureAppLocation(): string | undefined {
   const savedPrepare = E.prepareStackTrace;
   const savedLimit = E.stackTraceLimit;
   try {
-    E.prepareStackTrace = firstAppFrame as (err: Error, frames: NodeJS.CallSite[]) => unknown;
+    E.prepareStackTrace = firstAppFrames as (err: Error, frames: NodeJS.CallSite[]) => unknown;
     E.stackTraceLimit = STACK_DEPTH;
     const holder: StackHolder = {};
     Error.captureStackTrace(holder, captureAppLocation);
-    const loc = holder.stack; // reading it runs firstAppFrame
+    const loc = holder.stack; // reading it runs firstAppFrames
     return typeof loc === 'string' ? loc : undefined;
   } catch {
     return undefined;

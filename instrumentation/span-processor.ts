@@ -10,7 +10,7 @@ import type { InstrumentationScope } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR } from '../format/recording.js';
 import { perfMsToEpochUs } from './clock.js';
-import { captureAppLocation, type LocationSampler } from './code-location.js';
+import { captureAppLocation, splitLocation, type LocationSampler } from './code-location.js';
 import type { LineFile } from './line-file.js';
 import type { OnThreadTracker } from './on-thread.js';
 import { LineBuffer } from './line-buffer.js';
@@ -149,7 +149,11 @@ export class RecordingSpanProcessor implements SpanProcessor {
       extra += `,${intKvJson(ATTR.onThreadUs, Math.round(t.onThreadUs))},${plainStringKvJson(ATTR.slices, formatSlices(t.slices))}`;
       if (t.slicesDropped) extra += `,${intKvJson(ATTR.slicesDropped, t.slicesDropped)}`;
     }
-    if (t.location !== undefined) extra += `,${stringKvJson(ATTR.location, t.location)}`;
+    if (t.location !== undefined) {
+      const { location, callers } = splitLocation(t.location);
+      extra += `,${stringKvJson(ATTR.location, location)}`;
+      if (callers !== undefined) extra += `,${stringKvJson(ATTR.callers, callers)}`;
+    }
     if (unfinished) extra += `,${ATTR_UNFINISHED_TRUE}`;
     const json = spanJson(span, startUs, startUs + dur, extra, this.opts.redact);
     const scope = span.instrumentationScope;

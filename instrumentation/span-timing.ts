@@ -8,7 +8,7 @@ export interface SpanTiming {
   /** Exact sum of on-thread time, µs (fractional until written). */
   onThreadUs: number;
   ended: boolean;
-  /** "file:line:col" of the app code that started the span, when sampled (see code-location.ts). */
+  /** "file:line:col" of the app code that started the span, then its app callers, one per line, when sampled (see code-location.ts). */
   location?: string;
 }
 

@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import { MANIFEST_FILE, PROFILE_DIR, RUNTIME_PREFIX, SPANS_PREFIX, type ClockMapping, type Manifest } from '../../format/recording.js';
 import type { Accumulator } from './accumulator.js';
 import { readFile } from './read-file.js';
+import { pointPastHelpers } from './helper-callers.js';
 import { relativizeLocations } from './relative-locations.js';
 import { InputError } from './types.js';
 
@@ -61,6 +62,7 @@ export async function readRecording(dir: string, manifest: Manifest, files: Awai
     return p?.clock;
   };
   for (const f of files.profile) await readFile(f, acc, { discovered: true, clockFor });
+  pointPastHelpers(acc.spans, spansBefore);
   relativizeLocations(acc.spans, acc.profiles, manifest.processes ?? [], { spans: spansBefore, profiles: profilesBefore });
 
   const name = basename(dir);

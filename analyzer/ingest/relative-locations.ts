@@ -40,11 +40,12 @@ export function relativizeLocations(
 
   for (let i = from.spans; i < spans.length; i++) {
     const s = spans[i]!;
-    const loc = s.attributes[ATTR.location];
     const cwd = s.pid === undefined ? undefined : cwdByPid.get(s.pid);
-    if (typeof loc !== 'string' || cwd === undefined) continue;
-    const rel = underDir(loc, cwd);
-    if (rel !== undefined) s.attributes[ATTR.location] = rel;
+    if (cwd === undefined) continue;
+    const loc = s.attributes[ATTR.location];
+    if (typeof loc === 'string') s.attributes[ATTR.location] = underDir(loc, cwd) ?? loc;
+    const callers = s.attributes[ATTR.callers];
+    if (typeof callers === 'string') s.attributes[ATTR.callers] = callers.split('\n').map((c) => underDir(c, cwd) ?? c).join('\n');
   }
   for (let i = from.profiles; i < profiles.length; i++) {
     const p = profiles[i]!;
