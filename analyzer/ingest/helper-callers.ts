@@ -8,37 +8,34 @@
 import { ATTR } from '../../format/recording.js';
 import type { Span } from '../model/span.js';
 
-/** The span's recorded app callers, innermost first. */
-function callersOf(s: Span): string[] | undefined {
-  const c = s.attributes[ATTR.callers];
-  return typeof c === 'string' && c.length > 0 ? c.split('\n') : undefined;
+/** The span's location and its recorded app callers, innermost first; undefined without callers. */
+function chainOf(s: Span): string[] | undefined {
+  const loc = s.attributes[ATTR.location];
+  const callers = s.attributes[ATTR.callers];
+  if (typeof loc !== 'string' || typeof callers !== 'string' || callers.length === 0) return undefined;
+  return [loc, ...callers.split('\n')];
 }
 
 /** Rewrites, in place, ATTR.location of spans (from index `from` on) whose location is a helper's. */
 export function pointPastHelpers(spans: readonly Span[], from = 0): void {
   // Every recorded frame → the distinct frames that called it (each chain is call, caller, caller's caller).
   const callersOfFrame = new Map<string, Set<string>>();
+  const located: { span: Span; chain: string[] }[] = [];
   for (let i = from; i < spans.length; i++) {
-    const s = spans[i]!;
-    const loc = s.attributes[ATTR.location];
-    const callers = typeof loc === 'string' ? callersOf(s) : undefined;
-    if (callers === undefined) continue;
-    let frame = loc as string;
-    for (const caller of callers) {
-      let set = callersOfFrame.get(frame);
-      if (!set) callersOfFrame.set(frame, (set = new Set()));
-      set.add(caller);
-      frame = caller;
+    const chain = chainOf(spans[i]!);
+    if (chain === undefined) continue;
+    located.push({ span: spans[i]!, chain });
+    for (let k = 0; k + 1 < chain.length; k++) {
+      let set = callersOfFrame.get(chain[k]!);
+      if (!set) callersOfFrame.set(chain[k]!, (set = new Set()));
+      set.add(chain[k + 1]!);
     }
   }
   const isHelper = (frame: string): boolean => (callersOfFrame.get(frame)?.size ?? 0) >= 2;
-  for (let i = from; i < spans.length; i++) {
-    const s = spans[i]!;
-    const loc = s.attributes[ATTR.location];
-    if (typeof loc !== 'string' || !isHelper(loc)) continue;
-    const callers = callersOf(s)!;
+  for (const { span, chain } of located) {
+    if (!isHelper(chain[0]!)) continue;
     // Past nested helpers too (a repository calling a query wrapper), as far as the recorded frames reach.
-    const caller = callers.find((c) => !isHelper(c)) ?? callers[callers.length - 1]!;
-    s.attributes[ATTR.location] = caller;
+    const callers = chain.slice(1);
+    span.attributes[ATTR.location] = callers.find((c) => !isHelper(c)) ?? callers[callers.length - 1]!;
   }
 }
