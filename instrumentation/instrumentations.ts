@@ -18,7 +18,11 @@ import { NetInstrumentation } from '@opentelemetry/instrumentation-net';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { RedisInstrumentation } from '@opentelemetry/instrumentation-redis';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
+import { markCallStart } from './call-start.js';
 import { warnOnce } from './warn.js';
+
+/** The fs instrumentation's scope name (its spans' instrumentationScope.name). */
+export const FS_SCOPE = '@opentelemetry/instrumentation-fs';
 
 /** Packages loaded through ESM `import` that the import-in-the-middle hook must see (everything else is left alone). */
 export const ESM_HOOKED_MODULES = [
@@ -62,7 +66,11 @@ export function createInstrumentations(): Instrumentation[] {
         new FsInstrumentation({
           // fs calls outside any span are module loading and start-up: cost without a question to answer.
           requireParentSpan: true,
-          createHook: (fn, { args }) => !isModuleLoading(fn, args[0]),
+          createHook: (fn, { args }) => {
+            if (isModuleLoading(fn, args[0])) return false;
+            markCallStart(FS_SCOPE);
+            return true;
+          },
           endHook: (_fn, { args, span }) => {
             const p = fsPathOf(args[0]);
             if (p !== undefined) span.setAttribute('file.path', p);

@@ -9,6 +9,7 @@ import { SpanKind, type Context } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR } from '../format/recording.js';
+import { takeCallStart } from './call-start.js';
 import { perfMsToEpochUs } from './clock.js';
 import { captureAppLocation, splitLocation, type LocationSampler } from './code-location.js';
 import type { LineFile } from './line-file.js';
@@ -37,6 +38,16 @@ interface SpanInternals {
   _startTimeProvided?: boolean;
 }
 
+/** An ended span waiting to be encoded at the next flush. */
+interface EndedSpan {
+  span: ReadableSpan;
+  t: SpanTiming;
+  durUs: number;
+}
+
+/** Past this many times maxBufferedSpans, ended spans are written without waiting for the end of the run. */
+const HARD_LIMIT_FACTOR = 16;
+
 /** First size of a scope's span buffer (it doubles as needed): most scopes see a few spans a second. */
 const SCOPE_BUFFER_BYTES = 16 * 1024;
 
@@ -56,6 +67,13 @@ export class RecordingSpanProcessor implements SpanProcessor {
    */
   private readonly batches = new Map<InstrumentationScope, EncodedScopeBatch>();
   private buffered = 0;
+  /**
+   * Ended spans not encoded yet. Encoding waits for the flush (the timer, a full buffer, exit) instead of running in
+   * onEnd: there it ran inside the caller's synchronous code, after the span's end, so the analyzer counted the
+   * recorder's work as the caller's JavaScript (a third of each tiny readFileSync's cost in a loop of them).
+   */
+  private readonly ended: EndedSpan[] = [];
+  private flushScheduled = false;
   private readonly line = new LineBuffer();
   /**
    * The last span that ended, when it had a code location. A library that issues its call from a callback (pg's pool.query
@@ -72,7 +90,9 @@ export class RecordingSpanProcessor implements SpanProcessor {
   ) {}
 
   onStart(span: Span, _parent: Context): void {
-    let startPerfMs = performance.now();
+    const now = performance.now();
+    // Taken before the SDK built the span, when the instrumentation's create hook marked it (see call-start.ts).
+    let startPerfMs = takeCallStart(span.instrumentationScope.name, now) ?? now;
     if ((span as unknown as SpanInternals)._startTimeProvided) {
       // An explicit start (an instrumentation measured it earlier): trust it, mapped onto our clock.
       startPerfMs = (hrToUs(span.startTime) - perfMsToEpochUs(0)) / 1000;
@@ -113,7 +133,8 @@ export class RecordingSpanProcessor implements SpanProcessor {
       const otelDurUs = hrToUs(span.duration);
       // span.end(explicitTime): OpenTelemetry's duration is the truth, not the moment we heard of it.
       if (Math.abs(otelDurUs - durUs) > 1000) durUs = otelDurUs;
-      this.enqueue(span, t, durUs, false);
+      this.ended.push({ span, t, durUs });
+      if (this.ended.length >= this.opts.maxBufferedSpans) this.scheduleFlush();
     } catch {
       this.droppedSpans++;
     }
@@ -163,11 +184,38 @@ export class RecordingSpanProcessor implements SpanProcessor {
       this.batches.set(scope, batch);
     }
     addEncodedSpan(batch, json);
-    if (++this.buffered >= this.opts.maxBufferedSpans) this.flush();
+    this.buffered++;
   }
 
-  /** Appends the buffered spans as one TracesData line. */
+  /**
+   * A full buffer is written once the current synchronous run is over, outside the app's code; a run that keeps
+   * ending spans (a long synchronous loop) is flushed at once past HARD_LIMIT_FACTOR times the buffer.
+   */
+  private scheduleFlush(): void {
+    if (this.ended.length >= this.opts.maxBufferedSpans * HARD_LIMIT_FACTOR) {
+      this.flush();
+      return;
+    }
+    if (this.flushScheduled) return;
+    this.flushScheduled = true;
+    setImmediate(() => {
+      this.flushScheduled = false;
+      this.flush();
+    }).unref();
+  }
+
+  /** Encodes the ended spans and appends everything buffered as one TracesData line. */
   flush(): void {
+    const ended = this.ended;
+    for (let i = 0; i < ended.length; i++) {
+      const e = ended[i]!;
+      try {
+        this.enqueue(e.span, e.t, e.durUs, false);
+      } catch {
+        this.droppedSpans++;
+      }
+    }
+    ended.length = 0;
     const n = this.buffered;
     if (n === 0) return;
     this.buffered = 0;
