@@ -108,7 +108,7 @@ export function analyze(input: IngestResult, opts: AnalyzeOptions = {}): Analysi
  * detectors build their state: a local of analyze() would stay reachable until analyze() returns.
  */
 function accountTraces(all: Trace[], selected: Trace[], input: IngestResult, hasOnThread: boolean): AnalyzedTrace[] {
-  const index = hasOnThread || input.runtime.untracedBusy.size > 0 ? buildThreadIndex(all, input.runtime) : undefined;
+  const index = hasOnThread || input.runtime.untracedBusy.size > 0 || input.runtime.recorderBusy.size > 0 ? buildThreadIndex(all, input.runtime) : undefined;
   return selected.map((t) => analyzeTrace(t, index));
 }
 
@@ -214,7 +214,7 @@ function inputSummary(input: IngestResult, hasOnThreadData: boolean): InputSumma
     languages: [...languages].sort(),
     startEpochMs: Number.isFinite(start) ? start / 1000 : 0,
     endEpochMs: Number.isFinite(end) ? end / 1000 : 0,
-    hasRuntimeData: rt.samples.length > 0 || rt.gc.length > 0 || rt.untracedBusy.size > 0,
+    hasRuntimeData: rt.samples.length > 0 || rt.gc.length > 0 || rt.untracedBusy.size > 0 || rt.recorderBusy.size > 0,
     hasOnThreadData,
   };
 }

@@ -101,8 +101,11 @@ export type RuntimeLine =
       profilerActive?: boolean;
     }
   | { t: 'gc'; pid: number; ts: number; durUs: number; kind: 'minor' | 'major' | 'incremental' | 'weakcb' | 'unknown' }
-  /** Coalesced on-thread work that ran with no active span: "off:dur,..." relative to ts. */
-  | { t: 'busy'; pid: number; ts: number; slices: string };
+  /**
+   * Coalesced on-thread work that ran with no active span: "off:dur,..." relative to ts. `by: 'recorder'`: timesink's
+   * own work (encoding and writing spans), which holds up requests like any other but is not the app's to fix.
+   */
+  | { t: 'busy'; pid: number; ts: number; slices: string; by?: 'recorder' };
 
 /** `timesink-<yyyymmdd-hhmmss>` in local time: the default recording directory name. */
 export function defaultRecordingDirName(now: Date = new Date()): string {

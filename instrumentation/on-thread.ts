@@ -8,7 +8,9 @@
  * async call whose caller continues), after which the outer slice resumes. A span started
  * and ended within one synchronous run (readFileSync) is thus on-thread for its whole duration, and a synchronous
  * block of such spans is recorded without holes.
- * Work with no active span becomes "busy" slices for runtime-<pid>.jsonl; time outside any callback is idle.
+ * Work with no active span becomes "busy" slices for runtime-<pid>.jsonl; time outside any callback is idle. The
+ * recorder's own work (asRecorder: encoding and writing spans) is kept apart, so that it delays requests in the
+ * analysis as it did in the process, but is never reported as the app's work to fix.
  */
 import { createHook, executionAsyncResource, type AsyncHook } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
@@ -16,7 +18,9 @@ import { addSlice, kTiming, type SpanTiming, type TimedObject } from './span-tim
 
 /** Marker for "no JavaScript of ours is running" (between callbacks). */
 const IDLE = Symbol('idle');
-type Target = SpanTiming | null | typeof IDLE;
+/** Marker for the recorder's own work. */
+const RECORDER = Symbol('recorder');
+type Target = SpanTiming | null | typeof IDLE | typeof RECORDER;
 
 const BUSY_MERGE_MS = 0.01;
 const MAX_BUSY_PAIRS = 50_000;
@@ -32,6 +36,8 @@ export class OnThreadTracker {
   private hook: AsyncHook | null = null;
   /** Flat [startMs, endMs, ...] of work with no active span, on the performance.now() clock. */
   private busy: number[] = [];
+  /** The same for the recorder's own work. */
+  private own: number[] = [];
   busyDropped = 0;
 
   constructor(
@@ -55,6 +61,7 @@ export class OnThreadTracker {
           this.sliceStart = now;
         }
         const c = this.current;
+        if (c === RECORDER) return;
         const t = c === IDLE ? this.activeTiming() : c;
         if (t !== null && !t.ended) (resource as TimedObject)[kTiming] = t;
       },
@@ -74,8 +81,18 @@ export class OnThreadTracker {
     this.hook = null;
   }
 
+  /** Runs the recorder's own work: its time goes to neither a span nor the app's untraced work. */
+  asRecorder(work: () => void): void {
+    this.enter(RECORDER);
+    try {
+      work();
+    } finally {
+      this.exit();
+    }
+  }
+
   /** A run of code for `target` begins now (callback or context.with). */
-  enter(target: SpanTiming | null): void {
+  enter(target: SpanTiming | null | typeof RECORDER): void {
     const now = this.now();
     this.close(now);
     // Code is entered (the adopted span's own context.with, or anything else): adoption has served its purpose.
@@ -101,7 +118,7 @@ export class OnThreadTracker {
    */
   adopt(t: SpanTiming, startMs?: number): void {
     const c = this.current;
-    if (c === IDLE) return;
+    if (c === IDLE || c === RECORDER) return;
     // From the span's own start when given (the recorder's work on it since then is the span's too).
     const now = startMs === undefined ? this.now() : Math.max(startMs, this.sliceStart);
     this.close(now);
@@ -135,12 +152,13 @@ export class OnThreadTracker {
   private close(now: number): void {
     const c = this.current;
     if (c === IDLE) return;
-    if (c !== null && !c.ended) {
+    if (c !== null && c !== RECORDER && !c.ended) {
       addSlice(c, this.sliceStart, now, this.maxSlices);
       return;
     }
-    // Untraced work (or a span's code after it ended).
-    const b = this.busy;
+    // Untraced work (or a span's code after it ended), or the recorder's.
+    if (now <= this.sliceStart) return;
+    const b = c === RECORDER ? this.own : this.busy;
     const n = b.length;
     if (n && this.sliceStart - b[n - 1]! < BUSY_MERGE_MS) {
       b[n - 1] = now;
@@ -155,6 +173,13 @@ export class OnThreadTracker {
   drainBusy(): number[] {
     const b = this.busy;
     this.busy = [];
+    return b;
+  }
+
+  /** Takes the recorder's own slices gathered so far. */
+  drainRecorder(): number[] {
+    const b = this.own;
+    this.own = [];
     return b;
   }
 }

@@ -26,7 +26,7 @@ export function gcKind(kind: number | undefined): GcKind {
 }
 
 /** Busy slices [startMs, endMs, ...] (performance clock) → one runtime line. */
-export function busyLine(pid: number, flat: number[]): RuntimeLine | null {
+export function busyLine(pid: number, flat: number[], by?: 'recorder'): RuntimeLine | null {
   if (flat.length < 2) return null;
   const ts = Math.round(perfMsToEpochUs(flat[0]!));
   const parts: string[] = [];
@@ -35,7 +35,8 @@ export function busyLine(pid: number, flat: number[]): RuntimeLine | null {
     const dur = Math.round((flat[i + 1]! - flat[i]!) * 1000);
     if (dur > 0) parts.push(`${off}:${dur}`);
   }
-  return parts.length ? { t: 'busy', pid, ts, slices: parts.join(',') } : null;
+  if (!parts.length) return null;
+  return by ? { t: 'busy', pid, ts, slices: parts.join(','), by } : { t: 'busy', pid, ts, slices: parts.join(',') };
 }
 
 const ns2ms = (ns: number): number => Math.round(ns / 1e3) / 1e3;
@@ -123,6 +124,8 @@ export class RuntimeSampler {
     if (this.tracker) {
       const line = busyLine(this.pid, this.tracker.drainBusy());
       if (line) this.push(line);
+      const own = busyLine(this.pid, this.tracker.drainRecorder(), 'recorder');
+      if (own) this.push(own);
     }
     if (this.pending.length === 0) return;
     const text = `${this.pending.join('\n')}\n`;

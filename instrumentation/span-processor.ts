@@ -204,8 +204,17 @@ export class RecordingSpanProcessor implements SpanProcessor {
     }).unref();
   }
 
-  /** Encodes the ended spans and appends everything buffered as one TracesData line. */
+  /**
+   * Encodes the ended spans and appends everything buffered as one TracesData line; on-thread, as the recorder's own
+   * work (see on-thread.ts).
+   */
   flush(): void {
+    const tracker = this.opts.tracker;
+    if (tracker) tracker.asRecorder(() => this.encodeAndWrite());
+    else this.encodeAndWrite();
+  }
+
+  private encodeAndWrite(): void {
     const ended = this.ended;
     for (let i = 0; i < ended.length; i++) {
       const e = ended[i]!;

@@ -76,6 +76,24 @@ describe('OnThreadTracker', () => {
     expect(tracker.drainBusy()).toEqual([]);
   });
 
+  it('keeps the recorder\'s own work apart: neither the span it interrupts nor the app\'s busy time', () => {
+    const clock = fakeClock();
+    const tracker = new OnThreadTracker(() => null, 64, clock.now);
+    const t = newTiming(1000);
+    tracker.enter(t);
+    clock.step(2);
+    tracker.asRecorder(() => clock.step(5)); // a flush inside the span's code
+    clock.step(1);
+    tracker.exit();
+    tracker.enter(null);
+    tracker.asRecorder(() => clock.step(3)); // the flush timer: no span
+    tracker.exit();
+    expect(t.onThreadUs).toBe(3000);
+    expect(formatSlices(t.slices)).toBe('0:2000,7000:1000');
+    expect(tracker.drainRecorder()).toEqual([1002, 1007, 1008, 1011]);
+    expect(tracker.drainBusy()).toEqual([]);
+  });
+
   it('banks the running slice when a span ends inside it, and books the rest as busy', () => {
     const clock = fakeClock();
     const tracker = new OnThreadTracker(() => null, 64, clock.now);

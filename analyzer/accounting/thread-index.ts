@@ -76,7 +76,8 @@ export function buildThreadIndex(traces: readonly Trace[], runtime: RuntimeData)
       }
     }
   }
-  for (const [pid, slices] of runtime.untracedBusy) {
+  // The recorder's own work holds up requests just as the app's untraced work does.
+  for (const [pid, slices] of [...runtime.untracedBusy, ...runtime.recorderBusy]) {
     const into = rawOf(pid);
     for (const sl of slices) {
       const a = us(sl.startUs);

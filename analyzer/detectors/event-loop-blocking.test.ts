@@ -116,4 +116,17 @@ describe('event-loop-blocking, untraced work', () => {
     expect(f.title).toBe('Move the untraced synchronous work in process 4242 off the event loop');
     expect(fixOf(ctx, 'event-loop-blocking')!.savingMs).toBeCloseTo(100, 6);
   });
+
+  it('the recorder\'s own work queues the request the same, but is no fix for the app', () => {
+    const runtime = emptyRuntime();
+    runtime.recorderBusy.set(4242, [{ startUs: t(0), endUs: t(120) }]);
+    const b = new TraceBuilder();
+    const root = b.root({ name: 'GET /orders', route: '/orders', start: 10, end: 150, onThread: [[120, 130]] });
+    b.add(root, sql('SELECT * FROM orders WHERE id = 1', 10, 20));
+    const analyzed = analyzeAll([b.build()], runtime);
+    const ctx = contextOf(analyzed, { runtime });
+    expect(eventLoopBlocking.detect(ctx)).toEqual([]);
+    // Its query's reply (at 20) waited for the recorder until 120: queued, not database time.
+    expect(analyzed[0]!.breakdownUs.queued).toBeCloseTo(100_000, 0);
+  });
 });

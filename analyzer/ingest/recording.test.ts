@@ -54,6 +54,7 @@ function writeRecording(m: Manifest, gzipSpans = false): string {
     { t: 'sample', pid: 4242, ts: T0 + 100_000, loopDelay: { minMs: 1, meanMs: 1, p50Ms: 1, p99Ms: 3, maxMs: 4 }, elu: 0.2, cpuUserUs: 500, cpuSystemUs: 50, rss: 5e7, heapUsed: 1e7, handles: 4 },
     { t: 'gc', pid: 4242, ts: T0 + 150_000, durUs: 2500, kind: 'major' },
     { t: 'busy', pid: 4242, ts: T0 + 300_000, slices: '10:5,0:3' },
+    { t: 'busy', pid: 4242, ts: T0 + 400_000, slices: '0:7', by: 'recorder' },
   ];
   writeFileSync(join(dir, 'runtime-4242.jsonl'), runtime.map((l) => JSON.stringify(l)).join('\n') + '\n');
   mkdirSync(join(dir, 'profile'));
@@ -86,6 +87,7 @@ describe('ingest: timesink recordings', () => {
       { startUs: T0 + 300_000, endUs: T0 + 300_003 },
       { startUs: T0 + 300_010, endUs: T0 + 300_015 },
     ]);
+    expect(r.runtime.recorderBusy.get(4242)).toEqual([{ startUs: T0 + 400_000, endUs: T0 + 400_007 }]);
 
     const p = r.profiles[0]!;
     expect(p.timed).toBe(true);
@@ -99,7 +101,7 @@ describe('ingest: timesink recordings', () => {
     const r = await ingest([join(dir, 'manifest.json')]); // naming the manifest means the recording
     expect(r.spans).toHaveLength(2);
     const codes = Object.fromEntries(r.warnings.map((w) => [w.code, w]));
-    expect(codes['recording-not-closed']!.message).toContain('recording was not closed cleanly: the process may have crashed; data up to 2023-11-14T22:13:20.300Z is used');
+    expect(codes['recording-not-closed']!.message).toContain('recording was not closed cleanly: the process may have crashed; data up to 2023-11-14T22:13:20.400Z is used');
     expect(codes['dropped-spans']!.count).toBe(3);
     expect(codes['recorder-warning']!.message).toContain('span queue overflowed');
     expect(r.partial).toBe(true);

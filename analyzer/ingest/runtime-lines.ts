@@ -36,8 +36,9 @@ export function addRuntimeLine(line: RuntimeLine, into: RuntimeData): boolean {
       return true;
     case 'busy': {
       if (typeof line.slices !== 'string') return false;
-      let list = into.untracedBusy.get(line.pid);
-      if (!list) into.untracedBusy.set(line.pid, (list = []));
+      const byPid = line.by === 'recorder' ? into.recorderBusy : into.untracedBusy;
+      let list = byPid.get(line.pid);
+      if (!list) byPid.set(line.pid, (list = []));
       for (const s of parseSlices(line.slices, line.ts)) list.push(s);
       return true;
     }
@@ -51,4 +52,5 @@ export function finishRuntime(r: RuntimeData): void {
   r.samples.sort((a, b) => a.timeUs - b.timeUs);
   r.gc.sort((a, b) => a.startUs - b.startUs);
   for (const list of r.untracedBusy.values()) list.sort((a, b) => a.startUs - b.startUs);
+  for (const list of r.recorderBusy.values()) list.sort((a, b) => a.startUs - b.startUs);
 }

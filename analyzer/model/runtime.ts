@@ -31,8 +31,13 @@ export interface RuntimeData {
   gc: GcPause[];
   /** Per pid: on-thread intervals of work that ran with *no* active span (other work on the loop), sorted. */
   untracedBusy: Map<number, Slice[]>;
+  /**
+   * Per pid: on-thread intervals of the recorder's own work (timesink encoding and writing spans), sorted. They hold
+   * up requests like untracedBusy, but are not the app's work: no finding points at them.
+   */
+  recorderBusy: Map<number, Slice[]>;
 }
 
 export function emptyRuntime(): RuntimeData {
-  return { samples: [], gc: [], untracedBusy: new Map() };
+  return { samples: [], gc: [], untracedBusy: new Map(), recorderBusy: new Map() };
 }
