@@ -156,10 +156,7 @@ export function findingOf(
     add(o.at.trace.traceId, o.changes);
     for (const [id, more] of o.changesIn ?? []) add(id, more);
   }
-  const evidence = [...occs]
-    .sort((a, b) => b.spentUs - a.spentUs)
-    .slice(0, MAX_EVIDENCE)
-    .map((o) => o.evidence);
+  const evidence = evidenceOf(occs);
   const endpoints = new Set(occs.map((o) => o.at.endpoint));
   return {
     detector,
@@ -173,6 +170,20 @@ export function findingOf(
     changes,
     details: text.details,
   };
+}
+
+/**
+ * The costliest occurrences' evidence. Code locations are sampled, so the costliest may all lack one while a cheaper
+ * occurrence of the same problem has it: then the last entry is the costliest located occurrence instead, so the fix
+ * still points at code (a location is only ever shown with a span that was recorded there).
+ */
+export function evidenceOf(occs: readonly Occurrence[]): Evidence[] {
+  const sorted = [...occs].sort((a, b) => b.spentUs - a.spentUs);
+  const top = sorted.slice(0, MAX_EVIDENCE);
+  if (top.some((o) => o.evidence.location !== undefined)) return top.map((o) => o.evidence);
+  const located = sorted.find((o) => o.evidence.location !== undefined);
+  if (located) top[top.length - 1] = located;
+  return top.map((o) => o.evidence);
 }
 
 /** Distinct traces among occurrences. */
