@@ -10,6 +10,15 @@ import { captureAppLocation, isAppFile, LocationSampler } from './code-location.
 import { FIXTURES, REGISTER_CJS, readSpans, runNode, tempDir, type FlatSpan } from './test-support.js';
 
 describe('LocationSampler', () => {
+  it('samples each statement under one span name on its own (a driver names every query alike)', () => {
+    const s = new LocationSampler({ firstPerKey: 2, thenOneIn: 1000, maxKeys: 100 });
+    const scope = {};
+    const loop = Array.from({ length: 10 }, () => s.shouldCapture(scope, 'pg.query:SELECT db', 'SELECT * FROM items WHERE order_id = $1'));
+    expect(loop.filter(Boolean)).toHaveLength(2);
+    // A query issued once, after the loop's: still located.
+    expect(s.shouldCapture(scope, 'pg.query:SELECT db', 'SELECT count(*) FROM orders')).toBe(true);
+  });
+
   it('takes the first K spans of each (scope, name), then one in N', () => {
     const s = new LocationSampler({ firstPerKey: 3, thenOneIn: 4, maxKeys: 100 });
     const scope = {};

@@ -3,18 +3,20 @@
  * (not Node's internals, not node_modules, not timesink). Fixes are only actionable when they point at code.
  *
  * Cost is bounded by sampling: a stack walk costs ~6 µs (shallow) to ~30 µs (60 frames), so it is taken only for
- * the first K spans of each (instrumentation scope, span name) and then 1 in N — the same call site repeats, and its
- * first spans name it.
+ * the first K spans of each (instrumentation scope, span name, statement) and then 1 in N — the same call site
+ * repeats, and its first spans name it. The statement is part of the key because a driver names every query alike
+ * (pg: "pg.query:SELECT <db>"): keyed by name only, a run's first spans could all be one loop's query and a rarer
+ * query elsewhere would get no location.
  * Frames are read through V8's structured CallSite API (no stack string is formatted).
  */
 import { fileURLToPath } from 'node:url';
 
 export interface LocationSampling {
-  /** Spans per (scope, name) that always get a location. */
+  /** Spans per (scope, name, statement) that always get a location. */
   firstPerKey: number;
   /** After those, one span in this many. */
   thenOneIn: number;
-  /** Distinct (scope, name) keys counted; past it, spans of new keys are sampled 1 in thenOneIn overall. */
+  /** Distinct (scope, name, statement) keys counted; past it, spans of new keys are sampled 1 in thenOneIn overall. */
   maxKeys: number;
 }
 
@@ -28,27 +30,32 @@ const STACK_DEPTH = 64;
 
 /** Decides, per span, whether its start location is worth a stack walk. */
 export class LocationSampler {
-  /** Per scope (object identity: one per tracer), counts by span name. */
-  private readonly counts = new Map<object, Map<string, number>>();
+  /** Per scope (object identity: one per tracer), per span name, counts by statement ('' when none). */
+  private readonly counts = new Map<object, Map<string, Map<string, number>>>();
   private keys = 0;
   private overflow = 0;
 
   constructor(private readonly sampling: LocationSampling = DEFAULT_LOCATION_SAMPLING) {}
 
-  shouldCapture(scope: object, spanName: string): boolean {
+  shouldCapture(scope: object, spanName: string, statement = ''): boolean {
     let byName = this.counts.get(scope);
     if (byName === undefined) {
       byName = new Map();
       this.counts.set(scope, byName);
     }
-    const seen = byName.get(spanName);
+    let byStatement = byName.get(spanName);
+    if (byStatement === undefined) {
+      byStatement = new Map();
+      byName.set(spanName, byStatement);
+    }
+    const seen = byStatement.get(statement);
     if (seen === undefined) {
       if (this.keys >= this.sampling.maxKeys) return this.overflow++ % this.sampling.thenOneIn === 0;
       this.keys++;
-      byName.set(spanName, 1);
+      byStatement.set(statement, 1);
       return true;
     }
-    byName.set(spanName, seen + 1);
+    byStatement.set(statement, seen + 1);
     return seen < this.sampling.firstPerKey || (seen - this.sampling.firstPerKey) % this.sampling.thenOneIn === this.sampling.thenOneIn - 1;
   }
 }
