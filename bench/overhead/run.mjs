@@ -4,7 +4,8 @@
 //   node bench/overhead/run.mjs [--apps empty,realistic] [--variants none,otel,ts-spans,ts-full] [--peers 0x,clinic]
 //                               [--duration 10] [--warmup 3] [--connections 20] [--reps 3] [--rate R] [--rate-empty R]
 //                               [--baseline DIST_DIR] [--json out.json]
-//   (extra variants, to split the full recording's cost: ts-spans-noloc = ts-spans with TIMESINK_CODE_LOCATIONS=0,
+//   (extra variants, to split the full recording's cost: otel-instr-only = timesink's instrumentations on a provider
+//    with no span processor (the floor under ts-spans); ts-spans-noloc = ts-spans with TIMESINK_CODE_LOCATIONS=0,
 //    ts-onthread = spans + on-thread time + runtime sampler, no profile; ts-inspector = `record --profiler inspector`;
 //    ts-full-5ms = ts-full sampling the profile every 5 ms)
 //
@@ -51,6 +52,11 @@ export const VARIANTS = {
     argv: (app) => [node, '--require', join(here, 'plain-otel.cjs'), app],
     env: (dir) => ({ PLAIN_OTEL_FILE: join(dir, 'otel-spans.jsonl') }),
     counts: true,
+  },
+  // For scale: timesink's instrumentations with no span processor at all (nothing recorded): the floor under (c).
+  'otel-instr-only': {
+    label: '(b′) OpenTelemetry instrumentations, no processor',
+    argv: (app) => [node, '--require', join(here, 'instrumentations-only.cjs'), app],
   },
   'ts-spans': {
     label: '(c) timesink spans only',
