@@ -4,7 +4,7 @@ import { callLabel, callTemplate, classOf, isIo, locationOf } from './support/sp
 import { locationFallback } from './support/location-fallback.js';
 import { endpointCounts, endpointKey, findingOf, groupBy, traceCount, type Occurrence } from './support/occurrences.js';
 import { concurrencyProfile, unionUs } from './support/intervals.js';
-import { fmtMs, median } from './support/stats.js';
+import { fmtUs, median } from './support/stats.js';
 import { subtreeOnPathUs } from './support/path.js';
 import { siblingGroups } from './support/sibling-groups.js';
 
@@ -59,7 +59,7 @@ export const concurrencyLimit: Detector = {
       findings.push(
         findingOf('concurrency-limit', group, {
           title: `Raise the concurrency of the ${items} "${first.label}" items (${par} at a time)`,
-          why: `${traceCount(group)} of ${total} ${first.at.endpoint} requests process ${items} "${first.label}" items only ${par} at a time, waiting ${fmtMs(median(group.map((o) => o.spentUs)))} (median) for them.`,
+          why: `${traceCount(group)} of ${total} ${first.at.endpoint} requests process ${items} "${first.label}" items only ${par} at a time, waiting ${fmtUs(median(group.map((o) => o.spentUs)))} (median) for them.`,
           confidence: 'low',
           details: { items, parallelism: par },
           vars: { parallelism: String(par) },

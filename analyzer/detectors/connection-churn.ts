@@ -5,7 +5,7 @@ import { setting } from './support/config.js';
 import { classOf, durationUs, hostOf, locationOf } from './support/spans.js';
 import { locationFallback } from './support/location-fallback.js';
 import { findingOf, groupBy, traceCount, type Occurrence } from './support/occurrences.js';
-import { fmtMs, median, sum } from './support/stats.js';
+import { fmtUs, median, sum } from './support/stats.js';
 import { subtreeOnPathUs } from './support/path.js';
 
 /** Connection set-up spans: instrumentation-net (tcp.connect, tls.connect), dns (dns.lookup), driver connects. */
@@ -71,7 +71,7 @@ export const connectionChurn: Detector = {
       findings.push(
         findingOf('connection-churn', occs, {
           title: `Reuse connections to ${host}`,
-          why: `${group.length} new connections (DNS/TCP/TLS set-up) to ${host} in ${traceCount(occs)} requests, ${fmtMs(median(occs.map((o) => o.spentUs)))} each (median), ${fmtMs(sum(occs.map((o) => o.spentUs)))} in total.`,
+          why: `${group.length} new connections (DNS/TCP/TLS set-up) to ${host} in ${traceCount(occs)} requests, ${fmtUs(median(occs.map((o) => o.spentUs)))} each (median), ${fmtUs(sum(occs.map((o) => o.spentUs)))} in total.`,
           confidence: 'medium',
           details: { connects: group.length, host },
           vars: { target: host },

@@ -3,7 +3,8 @@ import type { Detector, DetectorContext, Finding } from './types.js';
 import { setting } from './support/config.js';
 import { codeLocation } from './support/spans.js';
 import { bareFinding, findingOf, groupBy, type Occurrence } from './support/occurrences.js';
-import { fmtMs, plural, sum } from './support/stats.js';
+import { fmtUs, sum } from './support/stats.js';
+import { plural } from '../../format/human.js';
 import { gcIntervals, victimsOf } from './support/queued.js';
 import { frameLocation, hotFrameIn } from './support/profile.js';
 import { blockingRuns, shortestBlockingRunUs } from './support/blocking.js';
@@ -64,7 +65,7 @@ export const eventLoopBlocking: Detector = {
       findings.push(
         findingOf('event-loop-blocking', group, {
           title: `Move the synchronous work in ${where} off the event loop${hot ? `: ${hot}` : ''}`,
-          why: `${group.length} synchronous run(s) of up to ${fmtMs(longest)} in ${first.at.endpoint} held up ${plural(victimTraces.size, 'other request')} for ${fmtMs(queuedUs)} in total.`,
+          why: `${group.length} synchronous run(s) of up to ${fmtUs(longest)} in ${first.at.endpoint} held up ${plural(victimTraces.size, 'other request')} for ${fmtUs(queuedUs)} in total.`,
           confidence: hot ? 'high' : 'medium',
           details: { runs: group.length, longestRunMs: longest / 1000, victimRequests: victimTraces.size, ...(hot ? { hotFunction: hot } : {}) },
         }),
@@ -105,7 +106,7 @@ function untracedBlocking(ctx: DetectorContext, minSliceUs: number, minRunUs: nu
       owner?.trace.root.language ?? 'unknown',
       {
         title: `Move the untraced synchronous work in process ${pid} off the event loop${hot ? `: ${hot}${location ? ` (${location})` : ''}` : ''}`,
-        why: `${long.length} run(s) of up to ${fmtMs(longest)} of work outside any request held up ${plural(changes.size, 'request')} for ${fmtMs(queuedUs)} in total.`,
+        why: `${long.length} run(s) of up to ${fmtUs(longest)} of work outside any request held up ${plural(changes.size, 'request')} for ${fmtUs(queuedUs)} in total.`,
         confidence: hot ? 'high' : 'medium',
         details: { runs: long.length, longestRunMs: longest / 1000, victimRequests: changes.size, untraced: true, ...(hot ? { hotFunction: hot } : {}) },
       },

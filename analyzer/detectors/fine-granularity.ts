@@ -4,7 +4,8 @@ import { callTemplate, classOf, durationUs, locationOf } from './support/spans.j
 import { locationFallback } from './support/location-fallback.js';
 import { endpointCounts, endpointKey, findingOf, groupBy, traceCount, type Occurrence } from './support/occurrences.js';
 import { unionUs } from './support/intervals.js';
-import { fmtMs, fmtPct, median } from './support/stats.js';
+import { fmtUs, median } from './support/stats.js';
+import { fmtPct } from '../../format/human.js';
 import { batchEstimateUs } from './n-plus-one.js';
 import { syncCallOf } from './support/blocking.js';
 import { siblingGroups } from './support/sibling-groups.js';
@@ -59,7 +60,7 @@ export const fineGranularity: Detector = {
       findings.push(
         findingOf('fine-granularity', group, {
           title: `Batch or stream the ${ops} tiny ${first.kinds} operations`,
-          why: `${traceCount(group)} of ${total} ${first.at.endpoint} requests make ${ops} tiny ${first.kinds} operations (median), ${fmtMs(median(group.map((o) => o.spentUs)))} or ${fmtPct(share)} of the request, mostly round trips.`,
+          why: `${traceCount(group)} of ${total} ${first.at.endpoint} requests make ${ops} tiny ${first.kinds} operations (median), ${fmtUs(median(group.map((o) => o.spentUs)))} or ${fmtPct(share)} of the request, mostly round trips.`,
           confidence: 'medium',
           details: { ops },
         }),

@@ -4,7 +4,8 @@ import type { Occurrence } from './support/occurrences.js';
 import { bareFinding, findingOf } from './support/occurrences.js';
 import { setting } from './support/config.js';
 import { overlapUs } from './support/intervals.js';
-import { fmtMs, fmtPct } from './support/stats.js';
+import { fmtUs } from './support/stats.js';
+import { fmtPct } from '../../format/human.js';
 
 /**
  * gc-pressure: per process, GC pauses a large share (>= minShare) of on-thread time, or single pauses
@@ -57,8 +58,8 @@ export const gcPressure: Detector = {
       const owner = ctx.traces.find((t) => t.trace.spans.some((s) => s.pid === pid));
       const service = owner?.service ?? `pid ${pid}`;
       const language = owner?.trace.root.language ?? 'unknown';
-      const why = `In process ${pid} (${service}) GC paused the thread ${pauses.length} times for ${fmtMs(gcUs)}${cpuUs > 0 ? `, ${fmtPct(share)} of its on-thread time` : ''}; the longest pause took ${fmtMs(longest)}.`;
-      const title = `Reduce garbage-collection pressure in ${service} (GC ${cpuUs > 0 ? `${fmtPct(share)} of CPU` : `pauses up to ${fmtMs(longest)}`})`;
+      const why = `In process ${pid} (${service}) GC paused the thread ${pauses.length} times for ${fmtUs(gcUs)}${cpuUs > 0 ? `, ${fmtPct(share)} of its on-thread time` : ''}; the longest pause took ${fmtUs(longest)}.`;
+      const title = `Reduce garbage-collection pressure in ${service} (GC ${cpuUs > 0 ? `${fmtPct(share)} of CPU` : `pauses up to ${fmtUs(longest)}`})`;
       const details = { pid, pauses: pauses.length, gcMs: gcUs / 1000, longestPauseMs: longest / 1000, share: Math.round(share * 1000) / 1000 };
       if (occs.length > 0) findings.push(findingOf('gc-pressure', occs, { title, why, confidence: share >= 2 * minShare ? 'medium' : 'low', details }));
       else findings.push(bareFinding('gc-pressure', service, language, { title, why, confidence: 'low', details }));

@@ -4,7 +4,8 @@ import type { Detector, DetectorContext, Finding } from './types.js';
 import { setting } from './support/config.js';
 import { bareFinding, findingOf, type Occurrence } from './support/occurrences.js';
 import { frameLocation, selfFrame } from './support/profile.js';
-import { fmtMs, fmtPct } from './support/stats.js';
+import { fmtUs } from './support/stats.js';
+import { fmtPct } from '../../format/human.js';
 
 /** What kind of work a hot function is, for the advice: the usual suspects on request paths. */
 export function workKind(name: string): string | undefined {
@@ -64,7 +65,7 @@ export const hotFunction: Detector = {
       if (profile.timed && occs.length === 0 && ctx.traces.length > 0) continue;
       const text = {
         title: `Make ${frame.name} cheaper${location ? ` (${location})` : ''}`,
-        why: `${frame.name}${kind ? ` (${kind})` : ''} has ${fmtPct(w / totalUs)} of the sampled on-CPU time (${fmtMs(w)} self)${occs.length > 0 ? `, on the critical path of ${occs.length} requests` : ''}.`,
+        why: `${frame.name}${kind ? ` (${kind})` : ''} has ${fmtPct(w / totalUs)} of the sampled on-CPU time (${fmtUs(w)} self)${occs.length > 0 ? `, on the critical path of ${occs.length} requests` : ''}.`,
         confidence: (profile.timed && occs.length > 0 ? 'medium' : 'low') as Finding['confidence'],
         details: { selfMs: w / 1000, share: Math.round((w / totalUs) * 1000) / 1000, origin: frame.origin, ...(kind ? { kind } : {}) },
         vars: { function: frame.name, location: location ?? 'unknown location' },

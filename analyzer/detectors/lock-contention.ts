@@ -5,7 +5,7 @@ import { setting } from './support/config.js';
 import { callLabel, callTemplate, classOf, durationUs, locationOf, statementOf } from './support/spans.js';
 import { locationFallback } from './support/location-fallback.js';
 import { findingOf, groupBy, traceCount, type Occurrence } from './support/occurrences.js';
-import { fmtMs, median, sum } from './support/stats.js';
+import { fmtUs, median, sum } from './support/stats.js';
 import { subtreeOnPathUs } from './support/path.js';
 import type { Change } from '../replay/change.js';
 import { serializedGroups } from './support/serialized.js';
@@ -106,7 +106,7 @@ export const lockContention: Detector = {
       findings.push(
         findingOf('lock-contention', group, {
           title: queue ? `Concurrent requests are served one at a time by "${first.name}"` : `Requests queue for a lock (${first.name})`,
-          why: `${traceCount(group)} requests of ${first.at.service} wait for "${first.name}": ${fmtMs(median(group.map((o) => o.waitUs)))} median, ${fmtMs(sum(group.map((o) => o.waitUs)))} in total.`,
+          why: `${traceCount(group)} requests of ${first.at.service} wait for "${first.name}": ${fmtUs(median(group.map((o) => o.waitUs)))} median, ${fmtUs(sum(group.map((o) => o.waitUs)))} in total.`,
           // Serialisation is inferred from timing alone: the resource may be slow under load for other reasons.
           confidence: queue ? 'low' : 'medium',
           details: { waits: group.length, ...(queue ? { serialized: true } : {}) },

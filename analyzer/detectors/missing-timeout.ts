@@ -3,7 +3,7 @@ import { setting } from './support/config.js';
 import { callLabel, durationUs, hostOf, locationOf } from './support/spans.js';
 import { locationFallback } from './support/location-fallback.js';
 import { findingOf, remoteCallsByServiceAndTemplate, type Occurrence } from './support/occurrences.js';
-import { fmtMs, percentileOf } from './support/stats.js';
+import { fmtUs, percentileOf } from './support/stats.js';
 
 /**
  * missing-timeout: outbound calls of one template whose tail is heavy (p99/p50 >= tailRatio and p99 >= minP99Ms,
@@ -49,12 +49,12 @@ export const missingTimeout: Detector = {
       if (occs.length === 0) continue;
       const first = spans[0];
       const target = hostOf(first) ?? callLabel(first);
-      const tail = heavy ? `p50 ${fmtMs(p50)} but p99 ${fmtMs(p99)}` : '';
+      const tail = heavy ? `p50 ${fmtUs(p50)} but p99 ${fmtUs(p99)}` : '';
       const never = unfinished > 0 ? `${unfinished} never finished` : '';
       findings.push(
         findingOf('missing-timeout', occs, {
           title: `Put a timeout on calls to ${target} ("${callLabel(first, 50)}")`,
-          why: `Calls "${callLabel(first, 60)}" have ${[tail, never].filter(Boolean).join('; ')} (${spans.length} calls): ${occs.length} slow or stuck calls hold their requests for ${fmtMs(occs.reduce((s, o) => s + o.spentUs, 0))}.`,
+          why: `Calls "${callLabel(first, 60)}" have ${[tail, never].filter(Boolean).join('; ')} (${spans.length} calls): ${occs.length} slow or stuck calls hold their requests for ${fmtUs(occs.reduce((s, o) => s + o.spentUs, 0))}.`,
           confidence: unfinished > 0 ? 'high' : 'medium',
           details: { calls: spans.length, unfinished, timeoutMs: Math.round(timeoutUs / 1000), ...(heavy ? { p50Ms: p50 / 1000, p99Ms: p99 / 1000 } : {}) },
           vars: { target, timeoutMs: String(Math.round(timeoutUs / 1000)), timeoutS: (timeoutUs / 1e6).toFixed(1) },

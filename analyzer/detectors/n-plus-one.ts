@@ -3,7 +3,8 @@ import { setting } from './support/config.js';
 import { callLabel, callTemplate, classOf, durationUs, locationOf, statementOf, urlOf } from './support/spans.js';
 import { locationFallback } from './support/location-fallback.js';
 import { endpointCounts, endpointKey, findingOf, groupBy, traceCount, type Occurrence } from './support/occurrences.js';
-import { fmtMs, fmtPct, median, sum } from './support/stats.js';
+import { fmtUs, median, sum } from './support/stats.js';
+import { fmtPct } from '../../format/human.js';
 import { traceDurationUs } from './support/path.js';
 import { unionUs } from './support/intervals.js';
 import { siblingGroups } from './support/sibling-groups.js';
@@ -60,7 +61,7 @@ export const nPlusOne: Detector = {
       findings.push(
         findingOf('n-plus-one', group, {
           title: `Batch the ${calls} "${first.label}" calls${where}`,
-          why: `${traceCount(group)} of ${total} ${first.at.endpoint} requests make ${calls} "${first.label}" calls one per item (median), spending ${fmtPct(share)} of their time (${fmtMs(median(group.map((o) => o.spentUs)))}) in them.`,
+          why: `${traceCount(group)} of ${total} ${first.at.endpoint} requests make ${calls} "${first.label}" calls one per item (median), spending ${fmtPct(share)} of their time (${fmtUs(median(group.map((o) => o.spentUs)))}) in them.`,
           confidence: first.fromText ? (calls >= 10 ? 'high' : 'medium') : 'low',
           details: { calls, template: first.label },
           vars: { template: first.label },

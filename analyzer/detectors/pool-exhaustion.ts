@@ -5,7 +5,7 @@ import { setting } from './support/config.js';
 import { classOf, durationUs, locationOf } from './support/spans.js';
 import { locationFallback } from './support/location-fallback.js';
 import { endpointCounts, endpointKey, findingOf, groupBy, traceCount, type Occurrence } from './support/occurrences.js';
-import { fmtMs, median } from './support/stats.js';
+import { fmtUs, median } from './support/stats.js';
 import { ownPathUsIn, subtreeOnPathUs } from './support/path.js';
 import { coveredUs, intervalsAtLeast, unionUs } from './support/intervals.js';
 
@@ -82,7 +82,7 @@ export const poolExhaustion: Detector = {
       findings.push(
         findingOf('pool-exhaustion', group, {
           title: `Requests wait for a pooled connection (${first.name})`,
-          why: `${traceCount(group)} of ${total ?? group.length} ${endpoints.size === 1 ? first.at.endpoint : first.at.service} requests wait ${fmtMs(median(group.map((o) => o.spentUs)))} (median) for a connection${size > 0 ? `; while they wait, database concurrency sits at ${size}${pinned ? ` (${Math.round(pinnedShare * 100)} % of the waiting time): the pool size is the limit` : ''}` : ''}.`,
+          why: `${traceCount(group)} of ${total ?? group.length} ${endpoints.size === 1 ? first.at.endpoint : first.at.service} requests wait ${fmtUs(median(group.map((o) => o.spentUs)))} (median) for a connection${size > 0 ? `; while they wait, database concurrency sits at ${size}${pinned ? ` (${Math.round(pinnedShare * 100)} % of the waiting time): the pool size is the limit` : ''}` : ''}.`,
           // Without the pinned evidence the idle time may be the pool creating connections or the loop being busy.
           confidence: pinned ? 'high' : 'low',
           details: { waits: group.length, poolSizeEstimate: size, pinnedShare: Math.round(pinnedShare * 100) / 100 },

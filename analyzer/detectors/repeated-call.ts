@@ -4,7 +4,7 @@ import { setting } from './support/config.js';
 import { callLabel, durationUs, exactCall, isIo, isRead, locationOf } from './support/spans.js';
 import { locationFallback } from './support/location-fallback.js';
 import { endpointCounts, endpointKey, findingOf, groupBy, traceCount, type Occurrence } from './support/occurrences.js';
-import { fmtMs, median, sum } from './support/stats.js';
+import { fmtUs, median, sum } from './support/stats.js';
 
 /**
  * repeated-call: the *identical* read (same statement with the same literal values or recorded parameters, or the
@@ -56,7 +56,7 @@ export const repeatedCall: Detector = {
       findings.push(
         findingOf('repeated-call', group, {
           title: `Reuse the result of "${first.label}" instead of calling it ${calls}× per request`,
-          why: `${traceCount(group)} of ${total} ${first.at.endpoint} requests make the identical call "${first.label}" ${calls} times, ${fmtMs(median(group.map((o) => o.spentUs)))} of it repeats (median).`,
+          why: `${traceCount(group)} of ${total} ${first.at.endpoint} requests make the identical call "${first.label}" ${calls} times, ${fmtUs(median(group.map((o) => o.spentUs)))} of it repeats (median).`,
           confidence: 'high',
           details: { calls, template: first.label },
         }),

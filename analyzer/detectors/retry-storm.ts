@@ -4,7 +4,7 @@ import { setting } from './support/config.js';
 import { callLabel, callTemplate, locationOf } from './support/spans.js';
 import { locationFallback } from './support/location-fallback.js';
 import { findingOf, groupBy, traceCount, type Occurrence } from './support/occurrences.js';
-import { fmtMs, median } from './support/stats.js';
+import { fmtUs, median } from './support/stats.js';
 import { siblingGroups } from './support/sibling-groups.js';
 
 /**
@@ -53,7 +53,7 @@ export const retryStorm: Detector = {
       findings.push(
         findingOf('retry-storm', group, {
           title: `Back off between retries of "${first.label}"`,
-          why: `${traceCount(group)} requests retry the failing call "${first.label}" ${attempts} times with no backoff (${fmtMs(median(group.map((o) => o.spentUs)))} median)${group.some((o) => o.gaveUp) ? ', and still fail' : ''}.`,
+          why: `${traceCount(group)} requests retry the failing call "${first.label}" ${attempts} times with no backoff (${fmtUs(median(group.map((o) => o.spentUs)))} median)${group.some((o) => o.gaveUp) ? ', and still fail' : ''}.`,
           confidence: 'medium',
           details: { attempts, bursts: group.length },
         }),

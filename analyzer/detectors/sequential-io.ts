@@ -5,7 +5,7 @@ import { setting } from './support/config.js';
 import { callLabel, callTemplate, classOf, durationUs, isIo, isRead, locationOf } from './support/spans.js';
 import { locationFallback } from './support/location-fallback.js';
 import { endpointCounts, endpointKey, findingOf, groupBy, traceCount, type Occurrence } from './support/occurrences.js';
-import { fmtMs, median, sum } from './support/stats.js';
+import { fmtUs, median, sum } from './support/stats.js';
 import { subtreeOnPathUs } from './support/path.js';
 import { siblingGroups } from './support/sibling-groups.js';
 
@@ -72,7 +72,7 @@ export const sequentialIo: Detector = {
       findings.push(
         findingOf('sequential-io', group, {
           title: `Run ${n} independent ${kinds} calls concurrently${where}`,
-          why: `${traceCount(group)} of ${total} ${first.at.endpoint} requests wait for ${n} independent calls one after another (${fmtMs(median(group.map((o) => o.spentUs)))} in total, median): ${first.labels.join(', ')}.`,
+          why: `${traceCount(group)} of ${total} ${first.at.endpoint} requests wait for ${n} independent calls one after another (${fmtUs(median(group.map((o) => o.spentUs)))} in total, median): ${first.labels.join(', ')}.`,
           // Processing between the calls hints that a later call may use an earlier result.
           confidence: median(group.map((o) => o.maxGapUs)) > 2000 ? 'low' : 'medium',
           details: { calls: n },

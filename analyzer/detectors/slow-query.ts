@@ -5,7 +5,7 @@ import { setting } from './support/config.js';
 import { callLabel, callTemplate, classOf, durationUs, locationOf } from './support/spans.js';
 import { locationFallback } from './support/location-fallback.js';
 import { findingOf, groupBy, traceCount, type Occurrence } from './support/occurrences.js';
-import { fmtMs, median } from './support/stats.js';
+import { fmtUs, median } from './support/stats.js';
 import { subtreeOnPathUs } from './support/path.js';
 
 /**
@@ -72,7 +72,7 @@ export const slowQuery: Detector = {
       findings.push(
         findingOf('slow-query', group, {
           title: `Speed up the slow query "${first.label}"`,
-          why: `"${first.label}" took ${fmtMs(med)} (median of ${group.length} slow runs in ${traceCount(group)} requests) where this service's typical query takes ${fmtMs(first.targetUs)}.`,
+          why: `"${first.label}" took ${fmtUs(med)} (median of ${group.length} slow runs in ${traceCount(group)} requests) where this service's typical query takes ${fmtUs(first.targetUs)}.`,
           // Whether an index fixes it is unknown until the plan is read; a consistently slow statement is likelier.
           confidence: group.length >= 3 && med >= absoluteUs ? 'medium' : 'low',
           details: { slowRuns: group.length, medianMs: med / 1000, peerMedianMs: first.targetUs / 1000 },

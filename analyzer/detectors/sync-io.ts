@@ -2,7 +2,8 @@ import type { Detector, DetectorContext, Finding } from './types.js';
 import { setting } from './support/config.js';
 import { codeLocation } from './support/spans.js';
 import { endpointCounts, endpointKey, findingOf, groupBy, traceCount, type Occurrence } from './support/occurrences.js';
-import { fmtMs, median, plural, sum } from './support/stats.js';
+import { fmtUs, median, sum } from './support/stats.js';
+import { plural } from '../../format/human.js';
 import { gcIntervals, victimsOf } from './support/queued.js';
 import { blockingRuns, shortestBlockingRunUs, syncCallOf, type SampledSyncCall } from './support/blocking.js';
 import type { Profile } from '../model/profile.js';
@@ -122,7 +123,7 @@ export const syncIo: Detector = {
       findings.push(
         findingOf('sync-io', group, {
           title: `Replace ${first.calls}${where} by ${first.calls.includes(',') ? 'their asynchronous versions' : 'its asynchronous version'}`,
-          why: `${traceCount(group)} of ${total} ${first.at.endpoint} requests make ${calls} synchronous ${first.calls} call(s) in a ${fmtMs(median(group.map((o) => o.spentUs)))} block (median) that holds the thread, delaying ${plural(victims.size, 'other request')} (${fmtMs(sum(group.map((o) => o.queuedUs)))} in total).`,
+          why: `${traceCount(group)} of ${total} ${first.at.endpoint} requests make ${calls} synchronous ${first.calls} call(s) in a ${fmtUs(median(group.map((o) => o.spentUs)))} block (median) that holds the thread, delaying ${plural(victims.size, 'other request')} (${fmtUs(sum(group.map((o) => o.queuedUs)))} in total).`,
           confidence: 'high',
           details: { calls: first.calls, callsPerRequest: calls, blocks: group.length },
           vars: { call: first.calls },

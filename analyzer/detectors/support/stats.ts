@@ -1,3 +1,5 @@
+import { fmtMs } from '../../../format/human.js';
+
 /** Nearest-rank percentile of an unsorted list (p in 0..100). NaN for an empty list. */
 export function percentile(values: readonly number[], p: number): number {
   if (values.length === 0) return Number.NaN;
@@ -67,19 +69,10 @@ export function sum(values: readonly number[]): number {
   return s;
 }
 
-/** "48 ms", "1.2 s", "0.4 ms": for sentences. */
-export function fmtMs(us: number): string {
-  const ms = us / 1000;
-  if (ms >= 1000) return `${(ms / 1000).toFixed(ms >= 10_000 ? 0 : 1)} s`;
-  if (ms >= 10) return `${Math.round(ms)} ms`;
-  return `${ms.toFixed(1)} ms`;
-}
-
-export function fmtPct(fraction: number): string {
-  return `${Math.round(fraction * 100)} %`;
-}
-
-/** "1 request", "3 requests". */
-export function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
+/**
+ * A duration given in µs, in the report's one format (format/human.ts fmtMs: "43.0 ms", "1.70 s"), so a finding's
+ * sentence and the report around it never write one time two ways.
+ */
+export function fmtUs(us: number): string {
+  return fmtMs(us / 1000);
 }
