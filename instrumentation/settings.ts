@@ -57,9 +57,10 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): RecorderSett
     runtimeIntervalMs: positiveInt(env.TIMESINK_RUNTIME_MS, 100),
     flushIntervalMs: Math.min(positiveInt(env.TIMESINK_FLUSH_MS, 1000), 1000),
     profiler,
-    // Small batches: serialised spans die young (cheap scavenges) instead of piling up for a second and
-    // being promoted to the old generation; a write of ~250 KB costs little.
-    maxBufferedSpans: 256,
+    // Small batches: ended spans die young (cheap scavenges) instead of piling up for a second and being promoted
+    // to the old generation, and each flush is one short stretch of the recorder's work on the loop (~0.3 ms for
+    // 64 spans; 256 took 1.1 ms median, up to 4.6 ms, in front of whatever request was ready next).
+    maxBufferedSpans: 64,
     maxSlices: positiveInt(env.TIMESINK_MAX_SLICES, 256),
     codeLocations: flag(env.TIMESINK_CODE_LOCATIONS, true),
     profileIntervalUs: profileIntervalUs(env),
