@@ -10,6 +10,8 @@ import { CATEGORIES, emptyBreakdown, type Breakdown } from './model/categories.j
 import type { Analysis } from './model/analysis.js';
 import type { Span } from './model/span.js';
 import { writeAllFormats } from './ingest/testing/write-formats.js';
+import { mkSpan } from './critical-path/testing.js';
+import { emptyRuntime } from './model/runtime.js';
 
 const OPTS = { createdAt: '2026-01-01T00:00:00.000Z' };
 
@@ -311,5 +313,31 @@ describe('analyze: background traces', () => {
     const a = analyze(input, OPTS);
     expect(a.summary.traces).toBe(1);
     expect(a.endpoints[0].name).toBe('nightly');
+  });
+});
+
+describe('queueing before first spans (warning)', () => {
+  /** Server requests on pid 7, each running on the thread for its whole span: [start, end) in ms from B. */
+  function input(requests: [number, number][]) {
+    const spans: Span[] = requests.map(([a, b], i) => ({
+      ...mkSpan(`s${i}`, undefined, B + a * 1000, B + b * 1000, { pid: 7, onThread: [{ startUs: B + a * 1000, endUs: B + b * 1000 }] }),
+      traceId: `t${i}`,
+    }));
+    return { spans, runtime: emptyRuntime(), profiles: [], manifests: [], files: [], warnings: [], partial: false };
+  }
+
+  it('says how long requests may have waited unseen when each started right after others\' work', () => {
+    // Four 20 ms requests back to back: each of the last three may have waited up to 20/40/60 ms before its span.
+    const a = analyze(input([[0, 20], [20, 40], [40, 60], [60, 80]]));
+    const w = a.warnings.find((x) => x.code === 'queued-before-first-span');
+    expect(w).toBeDefined();
+    expect(w!.count).toBe(3);
+    expect(w!.valueMs).toBeCloseTo(20 + 40 + 60, 6);
+    expect(w!.message).toContain('The queued share leaves this out');
+  });
+
+  it('stays silent when the loop was idle before each request', () => {
+    const a = analyze(input([[0, 20], [30, 50], [60, 80]]));
+    expect(a.warnings.find((x) => x.code === 'queued-before-first-span')).toBeUndefined();
   });
 });

@@ -8,6 +8,8 @@ import { buildTraces } from './model/build-traces.js';
 import { classifyAll } from './classify/classify.js';
 import { buildThreadIndex } from './accounting/thread-index.js';
 import { analyzeTrace } from './accounting/analyze-trace.js';
+import { queueingBeforeFirstSpan, type BeforeFirstSpan } from './accounting/before-first-span.js';
+import { fmtMs, fmtPct, plural } from '../format/human.js';
 import { findFixes } from './detectors/index.js';
 import { totalBreakdownMs } from './aggregate/breakdown.js';
 import { rootDurationUs, summarizeEndpoints } from './aggregate/endpoints.js';
@@ -57,7 +59,7 @@ export function analyze(input: IngestResult, opts: AnalyzeOptions = {}): Analysi
   classifyAll(spans);
   const allTraces = buildTraces(spans, warnings);
   const hasOnThread = spans.some((s) => s.onThread !== undefined);
-  const analyzed = accountTraces(allTraces, selectTraces(requestTraces(allTraces, warnings), opts), input, hasOnThread);
+  const { analyzed, beforeFirstSpan } = accountTraces(allTraces, selectTraces(requestTraces(allTraces, warnings), opts), input, hasOnThread);
   const byEndpoint = opts.endpoint;
   const traces = byEndpoint ? analyzed.filter((a) => a.endpoint === byEndpoint || a.endpoint.includes(byEndpoint)) : analyzed;
   if ((opts.service || opts.endpoint || opts.sinceUs !== undefined || opts.untilUs !== undefined) && traces.length === 0) {
@@ -66,6 +68,8 @@ export function analyze(input: IngestResult, opts: AnalyzeOptions = {}): Analysi
 
   let totalUs = 0;
   for (const t of traces) totalUs += rootDurationUs(t);
+  const hidden = beforeFirstSpanWarning(beforeFirstSpan, totalUs);
+  if (hidden) warnings.push(hidden);
   const breakdown = totalBreakdownMs(traces);
   const profile = pickProfile(input.profiles, warnings);
   let fixes = findFixes({ traces, runtime: input.runtime, profile, config: opts.detectorConfig ?? {} }, totalUs, opts.top ?? 10);
@@ -107,9 +111,42 @@ export function analyze(input: IngestResult, opts: AnalyzeOptions = {}): Analysi
  * own so the index (every span's on-thread slices, per thread) is garbage once the accounting is done, before the
  * detectors build their state: a local of analyze() would stay reachable until analyze() returns.
  */
-function accountTraces(all: Trace[], selected: Trace[], input: IngestResult, hasOnThread: boolean): AnalyzedTrace[] {
+function accountTraces(
+  all: Trace[],
+  selected: Trace[],
+  input: IngestResult,
+  hasOnThread: boolean,
+): { analyzed: AnalyzedTrace[]; beforeFirstSpan: BeforeFirstSpan | undefined } {
   const index = hasOnThread || input.runtime.untracedBusy.size > 0 || input.runtime.recorderBusy.size > 0 ? buildThreadIndex(all, input.runtime) : undefined;
-  return selected.map((t) => analyzeTrace(t, index));
+  return {
+    analyzed: selected.map((t) => analyzeTrace(t, index)),
+    beforeFirstSpan: index ? queueingBeforeFirstSpan(selected, index) : undefined,
+  };
+}
+
+/** Below this share of the critical path, queueing before first spans is not worth a warning. */
+const BEFORE_FIRST_SPAN_WARN_SHARE = 0.05;
+
+/**
+ * Queueing before a request's first span is invisible to the accounting (no span covers it), so `queued` is then a
+ * lower bound: say so, with the bound, when it could matter.
+ */
+function beforeFirstSpanWarning(b: BeforeFirstSpan | undefined, totalUs: number): Warning | undefined {
+  if (!b || b.requests === 0 || totalUs <= 0 || b.totalUs < BEFORE_FIRST_SPAN_WARN_SHARE * totalUs) return undefined;
+  const unbounded =
+    b.unboundedRequests > 0
+      ? ` For ${plural(b.unboundedRequests, 'request')} with no earlier request on ${b.unboundedRequests === 1 ? 'its' : 'their'} connection this is an upper bound.`
+      : '';
+  return {
+    code: 'queued-before-first-span',
+    message:
+      `${plural(b.requests, 'request')} arrived while the event loop was busy with other work and waited about ` +
+      `${fmtMs(b.totalUs / 1000)} in total (up to ${fmtMs(b.maxUs / 1000)} each; ${fmtPct(b.totalUs / totalUs)} of the critical path) ` +
+      'before their first span, where no span can show it (measured from the previous response on the same connection, ' +
+      `or the first request, to the request's start, while the loop was busy).${unbounded} The queued share leaves this out.`,
+    count: b.requests,
+    valueMs: b.totalUs / 1000,
+  };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildThreadIndex, queuedRunsInWait, type PidTimeline } from './thread-index.js';
+import { buildThreadIndex, busyRunBefore, queuedRunsInWait, type PidTimeline } from './thread-index.js';
 import { mkSpan, mkTrace } from '../critical-path/testing.js';
 import { emptyRuntime, type GcPause } from '../model/runtime.js';
 import type { Slice } from '../model/span.js';
@@ -52,6 +52,22 @@ describe('queuedRunsInWait', () => {
     expect(queuedRunsInWait(inside.tl, inside.ownId, 1000, 10_000)).toBe(0);
     const driver = timeline([[10_000, 10_400]], [], [[9400, 10_000]]);
     expect(queuedRunsInWait(driver.tl, driver.ownId, 1000, 10_100)).toBe(0);
+  });
+});
+
+describe('busyRunBefore', () => {
+  it('the stretch of other work, untraced work and GC right before a start, own first slice aside', () => {
+    // Other work [2000, 6000), untraced [6500, 9000) (a gap under 1 ms), GC [9000, 9800), then our first slice at
+    // 10000 (stamped 5 µs early).
+    const { tl, ownId } = timeline([[9995, 10_400]], [[2000, 6000]], [[6500, 9000]], [[9000, 9800]]);
+    expect(busyRunBefore(tl, ownId, 10_000)).toBe(8000);
+  });
+
+  it('an idle gap over 1 ms ends the stretch; an idle loop before the start gives nothing', () => {
+    const { tl, ownId } = timeline([[10_000, 10_400]], [[2000, 6000], [7500, 9900]]);
+    expect(busyRunBefore(tl, ownId, 10_000)).toBe(2500);
+    const idle = timeline([[10_000, 10_400]], [[2000, 6000]]);
+    expect(busyRunBefore(idle.tl, idle.ownId, 10_000)).toBe(0);
   });
 });
 

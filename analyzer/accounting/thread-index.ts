@@ -235,6 +235,39 @@ export function queuedRunsInWait(tl: PidTimeline, own: number, start: number, en
 }
 
 /**
+ * How long other work had held the thread without a pause (gaps up to BUSY_GAP_TOLERANCE_US, GC pauses included)
+ * right before `t`, trace `own`'s own work at `t` aside. For a request whose first span starts at `t`, the longest it
+ * can have waited unseen: Node emits 'request' only when the loop reads the socket, and no span can show how long
+ * the bytes had been there.
+ */
+export function busyRunBefore(tl: PidTimeline, own: number, t: number): number {
+  const { busyStart, busyEnd, busyOwner } = tl;
+  // The last piece that started before `t`.
+  let k = firstEndingAfter(busyEnd, t - BUSY_GAP_TOLERANCE_US);
+  while (k < busyStart.length && busyStart[k] < t) k++;
+  k--;
+  let runStart = t;
+  for (let steps = 0; steps < MAX_WALK; steps++) {
+    if (k >= 0 && busyOwner[k] === own && busyEnd[k] > t - SLICE_CLOCK_SLACK_US) {
+      k--; // the request's own first slice, stamped a few µs either side of its start
+      continue;
+    }
+    if (k >= 0 && busyOwner[k] !== own && busyEnd[k] >= runStart - BUSY_GAP_TOLERANCE_US) {
+      runStart = Math.min(runStart, busyStart[k]);
+      k--;
+      continue;
+    }
+    const gcFrom = gcPauseBridging(tl, runStart);
+    if (gcFrom < runStart) {
+      runStart = gcFrom;
+      continue;
+    }
+    break;
+  }
+  return t - runStart;
+}
+
+/**
  * The recorded thread a span ran on, if any. A pid alone is not an identity across hosts: a foreign (say Python)
  * span whose pid happens to equal a recorded Node pid must not borrow that thread's data, so the span must carry
  * on-thread data itself or be a Node span.

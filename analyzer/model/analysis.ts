@@ -16,6 +16,8 @@ export interface Warning {
   message: string;
   count?: number;
   file?: string;
+  /** The time the warning is about, ms, when it has one (e.g. queued-before-first-span: the bound on that wait). */
+  valueMs?: number;
 }
 
 export interface Percentiles {

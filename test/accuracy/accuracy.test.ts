@@ -17,7 +17,7 @@ import type { Analysis } from '../../analyzer/model/analysis.js';
 import { APPS, ROOT, loadTruth } from '../../samples/lib/apps.mjs';
 import { CLI, recordApp } from '../../samples/record-all.mjs';
 import { calibrateQuery, calibrateUpstream } from './calibrate.js';
-import { compare, formatTable, type Row } from './compare.js';
+import { checkHiddenQueueing, compare, formatTable, type Row } from './compare.js';
 import { expectedFor, type Measurements } from './expectations.js';
 
 const run = promisify(execFile);
@@ -48,7 +48,10 @@ async function recordAndAnalyze(app: string): Promise<Row> {
   const analysis = JSON.parse(readFileSync(json, 'utf8')) as Analysis;
   const requestsByPath = Object.fromEntries(recorded.load.map((l) => [l.path, l.requests]));
   const expected = expectedFor(truth, { ...calibration, requestsByPath, stats: recorded.exit.truthStats });
+  const clientMs = recorded.load.reduce((n, l) => n + l.latencyMeanMs * l.requests, 0);
+  const appRequestMs = recorded.exit.truthStats?.request?.totalMs;
   const row = compare(app, analysis, expected);
+  if (appRequestMs !== undefined) checkHiddenQueueing(row, analysis, { clientMs, appRequestMs });
   // What the row does not show but a failure needs: the calibration and the app's own timings.
   console.log(`[accuracy] ${app}: calibration ${JSON.stringify(calibration)} truth-stats ${JSON.stringify(recorded.exit.truthStats)}`);
   console.log(`[accuracy] ${app}: fixes ${analysis.fixes.map((f) => `#${f.rank} ${f.detector} ${f.savingMs.toFixed(0)} ms`).join(', ') || '(none)'}; ` +

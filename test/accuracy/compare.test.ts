@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Analysis, DetectorId, Fix } from '../../analyzer/model/analysis.js';
 import { emptyBreakdown, type Fractions } from '../../analyzer/model/categories.js';
-import { compare, formatTable } from './compare.js';
+import { checkHiddenQueueing, compare, formatTable } from './compare.js';
 import type { Expected } from './expectations.js';
 
 function fix(rank: number, detector: DetectorId, savingMs: number): Fix {
@@ -79,7 +79,7 @@ describe('compare', () => {
       fractions: { waiting: 0.9, computingPlusQueued: 0.1 },
     });
     expect(unattributed.failures).toEqual(['computing + queued 0.0% vs expected 10.0% (off by 10.0 points, limit 5)']);
-    expect(formatTable([row])).toMatch(/\| 95.0% \/ 5.0% \(computing \+ queued\) \| 89.0% \/ 4.0% \/ 7.0% \| NO \|/);
+    expect(formatTable([row])).toMatch(/\| 95.0% \/ 5.0% \(computing \+ queued\) \| 89.0% \/ 4.0% \/ 7.0% \| – \/ no warning \| NO \|/);
   });
   it('fails with no fixes when one is expected', () => {
     expect(compare('orders', analysis([], waitingOnly), expected).failures[0]).toMatch(/got no fixes/);
@@ -98,7 +98,38 @@ describe('compare', () => {
     ];
     const table = formatTable(rows);
     expect(table.split('\n').filter((l) => l.startsWith('| orders'))).toHaveLength(2);
-    expect(table).toMatch(/\| orders \| n-plus-one \| n-plus-one \| 1000 ms \| 1000 ms \| 100.0% \/ 0.0% \/ 0.0% \| 97.0% \/ 2.0% \/ 1.0% \| yes \|/);
+    expect(table).toMatch(/\| orders \| n-plus-one \| n-plus-one \| 1000 ms \| 1000 ms \| 100.0% \/ 0.0% \/ 0.0% \| 97.0% \/ 2.0% \/ 1.0% \| – \/ no warning \| yes \|/);
     expect(table).toMatch(/- orders2: expected n-plus-one ranked #1, got sequential-io/);
+  });
+});
+
+describe('checkHiddenQueueing', () => {
+  const withWarning = (valueMs?: number): Analysis => {
+    const a = analysis([fix(1, 'n-plus-one', 1000)], waitingOnly);
+    if (valueMs !== undefined) a.warnings.push({ code: 'queued-before-first-span', message: '', count: 1, valueMs });
+    return a;
+  };
+  const check = (valueMs: number | undefined, clientMs: number, appRequestMs: number) => {
+    const a = withWarning(valueMs);
+    return checkHiddenQueueing(compare('thumbnails', a, expected), a, { clientMs, appRequestMs });
+  };
+
+  it('where clients waited a real share before the handlers, wants the warning within 25 %', () => {
+    // 12,000 ms at the clients, 6,000 ms in the handlers: 6,000 ms unseen.
+    expect(check(5000, 12_000, 6000).pass).toBe(true);
+    expect(check(7400, 12_000, 6000).pass).toBe(true);
+    expect(check(4400, 12_000, 6000).failures.join()).toContain('queued before first span 4400 ms vs expected 6000 ms');
+    expect(check(undefined, 12_000, 6000).failures.join()).toContain('no queued-before-first-span warning');
+  });
+
+  it('where they hardly waited, wants no warning; in between, checks nothing', () => {
+    expect(check(undefined, 10_000, 9900).pass).toBe(true);
+    expect(check(500, 10_000, 9900).failures.join()).toContain('where the clients waited only 100 ms');
+    expect(check(500, 10_000, 9400).pass).toBe(true); // 6 %: between the two shares
+  });
+
+  it('shows both in the table', () => {
+    expect(formatTable([check(5000, 12_000, 6000)])).toContain('| 6000 ms / 5000 ms |');
+    expect(formatTable([check(undefined, 10_000, 9900)])).toContain('| 100 ms / no warning |');
   });
 });

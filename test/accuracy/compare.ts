@@ -4,6 +4,12 @@ import type { Expected, ExpectedFractions, PlantedSplit } from './expectations.j
 
 export const SAVING_TOLERANCE = 0.25;
 export const FRACTION_TOLERANCE = 0.05;
+/** The queued-before-first-span bound against the truth: ±25 %, like a saving. */
+export const HIDDEN_QUEUE_TOLERANCE = 0.25;
+/** The truth's wait before the handler, as a share of the clients' time: above it a warning must give it ... */
+export const HIDDEN_QUEUE_EXPECTED_SHARE = 0.1;
+/** ... and below this no warning may claim one. */
+export const HIDDEN_QUEUE_ABSENT_SHARE = 0.03;
 
 export interface Row {
   app: string;
@@ -15,6 +21,10 @@ export interface Row {
   largestFixFraction?: number;
   expectedFractions: ExpectedFractions;
   measuredFractions: { waiting: number; computing: number; queued: number; unattributed: number };
+  /** Σ client latency − Σ the app's request time (handler start → finish), ms: the wait no span covers. */
+  expectedHiddenMs?: number;
+  /** The queued-before-first-span warning's bound (valueMs), when analyze gave one. */
+  measuredHiddenMs?: number;
   pass: boolean;
   failures: string[];
 }
@@ -81,6 +91,32 @@ export function compare(app: string, analysis: Analysis, expected: Expected): Ro
   return row;
 }
 
+/**
+ * Queueing before the first span, which no fraction includes, against the truth the load generator and the app give
+ * together: what the clients waited (autocannon's latency) minus what the app timed from its handler's start. Where
+ * it is a real share of the clients' time, analyze must warn with a bound within HIDDEN_QUEUE_TOLERANCE of it; where
+ * it is next to nothing, analyze must not warn. Updates the row (failures, pass).
+ */
+export function checkHiddenQueueing(row: Row, analysis: Analysis, truth: { clientMs: number; appRequestMs: number }): Row {
+  const hidden = Math.max(0, truth.clientMs - truth.appRequestMs);
+  const warning = analysis.warnings.find((w) => w.code === 'queued-before-first-span');
+  row.expectedHiddenMs = hidden;
+  row.measuredHiddenMs = warning?.valueMs;
+  if (hidden >= HIDDEN_QUEUE_EXPECTED_SHARE * truth.clientMs) {
+    if (warning?.valueMs === undefined) row.failures.push(`no queued-before-first-span warning; the clients waited ${hidden.toFixed(0)} ms before the handlers`);
+    else {
+      const err = Math.abs(warning.valueMs - hidden) / hidden;
+      if (!(err <= HIDDEN_QUEUE_TOLERANCE)) {
+        row.failures.push(`queued before first span ${warning.valueMs.toFixed(0)} ms vs expected ${hidden.toFixed(0)} ms (off by ${pct(err)}, limit ${pct(HIDDEN_QUEUE_TOLERANCE)})`);
+      }
+    }
+  } else if (hidden < HIDDEN_QUEUE_ABSENT_SHARE * truth.clientMs && warning) {
+    row.failures.push(`queued-before-first-span warning (${(warning.valueMs ?? 0).toFixed(0)} ms) where the clients waited only ${hidden.toFixed(0)} ms before the handlers`);
+  }
+  row.pass = row.failures.length === 0;
+  return row;
+}
+
 const ms = (x: number | undefined): string => (x === undefined ? '–' : `${x.toFixed(0)} ms`);
 const triple = (f: ExpectedFractions): string =>
   'computingPlusQueued' in f ? `${pct(f.waiting)} / ${pct(f.computingPlusQueued)} (computing + queued)` : `${pct(f.waiting)} / ${pct(f.computing)} / ${pct(f.queued)}`;
@@ -88,14 +124,14 @@ const triple = (f: ExpectedFractions): string =>
 /** A Markdown table: one line per app, expected next to measured. */
 export function formatTable(rows: Row[]): string {
   const lines = [
-    '| app | expected #1 | measured #1 | expected saving | measured saving | expected wait / compute / queued | measured wait / compute / queued | pass |',
-    '|---|---|---|---|---|---|---|---|',
+    '| app | expected #1 | measured #1 | expected saving | measured saving | expected wait / compute / queued | measured wait / compute / queued | queued before first span, expected / measured | pass |',
+    '|---|---|---|---|---|---|---|---|---|',
   ];
   for (const r of rows) {
     const measuredSaving = r.largestFixFraction !== undefined ? `largest fix ${pct(r.largestFixFraction)} of total` : ms(r.measuredSavingMs);
     const expectedSaving = r.largestFixFraction !== undefined ? 'every fix ≤ 5% of total' : ms(r.expectedSavingMs);
     lines.push(
-      `| ${r.app} | ${r.expectedDetector} | ${r.measuredDetector} | ${expectedSaving} | ${measuredSaving} | ${triple(r.expectedFractions)} | ${triple(r.measuredFractions)} | ${r.pass ? 'yes' : 'NO'} |`,
+      `| ${r.app} | ${r.expectedDetector} | ${r.measuredDetector} | ${expectedSaving} | ${measuredSaving} | ${triple(r.expectedFractions)} | ${triple(r.measuredFractions)} | ${ms(r.expectedHiddenMs)} / ${r.measuredHiddenMs === undefined ? 'no warning' : ms(r.measuredHiddenMs)} | ${r.pass ? 'yes' : 'NO'} |`,
     );
   }
   const failed = rows.filter((r) => !r.pass);
