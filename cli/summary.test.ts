@@ -21,6 +21,11 @@ describe('terminal summary', () => {
     expect(text).toContain('at orders.js:41');
     expect(text).toContain('Report: /tmp/r.html');
   });
+  it('adds the queueing before first spans under the shares, per request, and only when analyze warned of it', () => {
+    expect(text).not.toContain('before their first span');
+    const hidden = { ...a, warnings: [{ code: 'queued-before-first-span', message: '…', count: 8, valueMs: 320 }] };
+    expect(terminalSummary(hidden)).toContain('+ about 40.0 ms per request for 8 requests queued before their first span (not in the shares above)');
+  });
   it('says so when there is nothing to fix, and flags partial results', () => {
     const clean = { ...analysisWith({ cpu: 10 }), partial: true };
     const t = terminalSummary(clean);

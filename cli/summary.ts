@@ -75,6 +75,11 @@ export function terminalSummary(a: Analysis, opts: { top?: number; reportPath?: 
       if (f === 0 && name === 'unattributed') continue;
       lines.push(`  ${name.padEnd(12)} ${pct(f).padStart(7)}  ${bar(f, 20)}  ${style(detail, 'dim')}`);
     }
+    // Outside every share above (before the root spans began): said here, not only among the warnings.
+    const before = a.warnings.find((w) => w.code === 'queued-before-first-span');
+    if (before?.valueMs !== undefined && before.count) {
+      lines.push(style(`  + about ${fmtMs(before.valueMs / before.count)} per request for ${before.count} requests queued before their first span (not in the shares above)`, 'dim'));
+    }
   }
   const top = a.fixes.slice(0, opts.top ?? 5);
   lines.push('');
@@ -91,7 +96,7 @@ export function terminalSummary(a: Analysis, opts: { top?: number; reportPath?: 
     if (a.fixes.length > top.length) lines.push(style(`  … and ${a.fixes.length - top.length} more in the report`, 'dim'));
   }
   const warned = a.warnings.length;
-  if (warned) lines.push(style(`${warned} warning${warned === 1 ? '' : 's'} about the input (see the report's header or --json).`, 'dim'));
+  if (warned) lines.push(style(`${warned} warning${warned === 1 ? '' : 's'} (see the report's header or --json).`, 'dim'));
   if (opts.reportPath) lines.push(`Report: ${opts.reportPath}`);
   return lines.join('\n');
 }
