@@ -35,6 +35,7 @@ describe('report in Chromium', () => {
     expect(await page.textContent('#inputs')).toContain('checkout-api, inventory');
     expect(await page.textContent('#inputs .warnings')).toContain('attached to their trace root');
     expect(await page.textContent('#answer .verdict')).toBe(a.summary.verdict);
+    expect(await page.locator('#answer .before-first-span').count()).toBe(0); // no such warning in this analysis
     const nonZero = Object.values(a.summary.breakdown).filter((v) => v > 0).length;
     expect(await page.locator('#answer > .sbar .seg').count()).toBe(nonZero);
     expect(await page.locator('#fixes .fix-card').count()).toBe(a.fixes.length);
@@ -61,6 +62,14 @@ describe('report in Chromium', () => {
     expect(await page.locator('#waterfall rect.wf-onthread').count()).toBe(slices('onThread'));
     expect(slices('queued')).toBeGreaterThan(0);
     expect(r.readyMs).toBeGreaterThan(0);
+    expectQuiet(r);
+  });
+
+  it('states the queueing before first spans next to the split, which cannot hold it', async () => {
+    const a = buildAnalysis();
+    a.warnings.push({ code: 'queued-before-first-span', message: '…', count: 150, valueMs: 5910 });
+    const r = await openReport(browser, renderReport(a));
+    expect(await r.page.textContent('#answer .before-first-span')).toContain('about 39.4 ms per request for 150 requests queued before their first span');
     expectQuiet(r);
   });
 

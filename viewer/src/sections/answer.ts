@@ -30,6 +30,17 @@ export function renderAnswer(a: Analysis): HTMLElement {
       `Critical path over ${a.summary.traces.toLocaleString('en-US')} requests: ${fmtMs(total)} in total, ${fmtMs(perReq(total))} per request on average; p50 ${fmtMs(a.summary.p50Ms)}, p95 ${fmtMs(a.summary.p95Ms)}, p99 ${fmtMs(a.summary.p99Ms)}.`,
     ),
   );
+  const before = a.warnings.find((w) => w.code === 'queued-before-first-span');
+  if (before?.valueMs !== undefined && before.count) {
+    // Outside the bar: no span covers it, so no share holds it.
+    s.appendChild(
+      h(
+        'p',
+        { class: 'muted before-first-span' },
+        `Not in the bar: about ${fmtMs(before.valueMs / before.count)} per request for ${before.count.toLocaleString('en-US')} requests queued before their first span (they arrived while the event loop was busy; estimated from the previous response on each connection).`,
+      ),
+    );
+  }
   const grid = h('div', { class: 'groups' });
   for (const g of GROUPS) {
     const groupMs = g.cats.reduce((x, c) => x + (a.summary.breakdown[c] ?? 0), 0);
