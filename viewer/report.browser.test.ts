@@ -34,6 +34,9 @@ describe('report in Chromium', () => {
     const { page } = r;
     expect(await page.textContent('#inputs')).toContain('checkout-api, inventory');
     expect(await page.textContent('#inputs .warnings')).toContain('attached to their trace root');
+    // A count the sentence already gives is not repeated; one it does not give is.
+    expect(await page.textContent('#inputs .warnings')).not.toContain('(3 times)');
+    expect(await page.textContent('#inputs .warnings')).toContain('(11 times)');
     expect(await page.textContent('#answer .verdict')).toBe(a.summary.verdict);
     expect(await page.locator('#answer .before-first-span').count()).toBe(0); // no such warning in this analysis
     const nonZero = Object.values(a.summary.breakdown).filter((v) => v > 0).length;

@@ -37,10 +37,11 @@ export function renderHeader(a: Analysis): HTMLElement {
     const list = h('ul', { class: 'warnings' });
     for (const w of a.warnings) {
       list.appendChild(
-        h('li', null, w.message, w.count !== undefined && w.count > 1 ? ` (${fmtCount(w.count)} times)` : null, w.file ? h('span', { class: 'muted' }, ' in ', h('code', null, w.file)) : null),
+        // "(N times)" only where the sentence does not already give the number.
+        h('li', null, w.message, w.count !== undefined && w.count > 1 && !w.message.includes(fmtCount(w.count)) ? ` (${fmtCount(w.count)} times)` : null, w.file ? h('span', { class: 'muted' }, ' in ', h('code', null, w.file)) : null),
       );
     }
-    wrap.appendChild(h('div', { class: 'banner warnings-box', attrs: { role: 'note' } }, h('strong', null, `While reading the input (${a.warnings.length} warning${a.warnings.length === 1 ? '' : 's'}):`), list));
+    wrap.appendChild(h('div', { class: 'banner warnings-box', attrs: { role: 'note' } }, h('strong', null, `About the data (${a.warnings.length} warning${a.warnings.length === 1 ? '' : 's'}):`), list));
   }
   if (a.redacted) wrap.appendChild(h('p', { class: 'muted small' }, 'Statement literals, URLs credentials and auth headers are redacted.'));
   return wrap;
