@@ -11,21 +11,10 @@ import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
+import { seededRandom } from '../test/support/seeded-random.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const DATA_DIR = resolve(here, '.data');
-
-/** mulberry32: tiny, fast, good enough for shaping data; Math.random cannot be seeded. */
-function rng(seed) {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KIND = { internal: 1, server: 2, client: 3, producer: 4, consumer: 5 };
 const SCOPES = {
@@ -318,7 +307,7 @@ function batchLine(spans) {
  * to `metaFile(out)`. Returns { spans, traces, lines, bytes, seed, spansInCompleteTraces }.
  */
 export async function generateTraces({ spans: wanted, seed = 1, out, batch = 512 }) {
-  const r = rng(seed);
+  const r = seededRandom(seed);
   mkdirSync(dirname(out), { recursive: true });
   const ws = createWriteStream(out);
   let spanCounter = 0;

@@ -14,6 +14,7 @@ import type {
 import type { FrameOrigin } from '../../analyzer/model/profile.js';
 import type { Language, SpanKind } from '../../analyzer/model/span.js';
 import { xss } from './xss-corpus.js';
+import { seededRandom } from '../../test/support/seeded-random.mjs';
 
 /**
  * A realistic, internally consistent Analysis built by hand for the viewer's tests and screenshots:
@@ -43,16 +44,6 @@ export interface FixtureOptions {
 }
 
 type Rng = () => number;
-function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Step {
   name: string;
@@ -400,7 +391,7 @@ export function buildAnalysis(options: FixtureOptions = {}): Analysis {
   const { seed = 7, hostile = false, endpointCopies = 1, stepsScale = 1, extraStacks = 0, timelineSeconds = 120, slowdown = 1 } = options;
   const withProfile = options.withProfile ?? true;
   const withTimelines = options.withTimelines ?? true;
-  const r = mulberry32(seed);
+  const r: Rng = seededRandom(seed);
   const h = (i: number, plain: string): string => (hostile ? `${plain} ${xss(i)}` : plain);
   const start = Date.UTC(2026, 10, 23, 14, 0, 0);
 

@@ -1,17 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { stableOrder } from './order.js';
 import { kthSmallest, percentile } from './stats.js';
-
-/** Seeded, so a failure reproduces. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = Math.imul(a ^ (a >>> 15), a | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../../test/support/seeded-random.mjs';
 
 /** What the callers did before: a stable sort of the indices by key. */
 function comparatorOrder(keys: Float64Array): number[] {
@@ -20,7 +10,7 @@ function comparatorOrder(keys: Float64Array): number[] {
 
 describe('stableOrder', () => {
   it('orders like a stable sort, ties in index order: integer keys (packed native sort) and fractional ones', () => {
-    const next = rng(7);
+    const next = seededRandom(7);
     for (let round = 0; round < 200; round++) {
       const n = 1 + Math.floor(next() * 300);
       const fractional = round % 3 === 0;
@@ -39,7 +29,7 @@ describe('stableOrder', () => {
 
 describe('kthSmallest', () => {
   it('gives what sorting gives, with duplicates, sorted and reversed input, and NaN', () => {
-    const next = rng(11);
+    const next = seededRandom(11);
     for (let round = 0; round < 400; round++) {
       const n = 1 + Math.floor(next() * 200);
       const values = Float64Array.from({ length: n }, (_, i) =>
