@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Analysis, DetectorId, Fix } from '../../analyzer/model/analysis.js';
-import { emptyBreakdown, type Fractions } from '../../analyzer/model/categories.js';
+import type { Fractions } from '../../analyzer/model/categories.js';
+import { analysisWith } from '../fixtures/analysis.js';
 import { checkHiddenQueueing, compare, formatTable } from './compare.js';
 import type { Expected } from './expectations.js';
 
@@ -21,21 +22,10 @@ function fix(rank: number, detector: DetectorId, savingMs: number): Fix {
   };
 }
 
+/** The shared fixture with the fractions and fixes under test (compare reads only these and the total). */
 function analysis(fixes: Fix[], fractions: Fractions, criticalPathMs = 10_000): Analysis {
-  return {
-    schemaVersion: 1,
-    generator: { name: 'timesink', version: '0', createdAt: '' },
-    inputs: { files: [], services: [], languages: [], startEpochMs: 0, endEpochMs: 0, hasRuntimeData: true, hasOnThreadData: true },
-    summary: { p50Ms: 0, p95Ms: 0, p99Ms: 0, traces: 1, spans: 1, criticalPathMs, breakdown: emptyBreakdown(), fractions, verdict: '' },
-    endpoints: [],
-    services: [],
-    fixes,
-    traces: [],
-    timelines: [],
-    partial: false,
-    warnings: [],
-    redacted: true,
-  };
+  const a = analysisWith({ db: criticalPathMs });
+  return { ...a, fixes, summary: { ...a.summary, criticalPathMs, fractions } };
 }
 
 const waitingOnly: Fractions = { waiting: 0.97, computing: 0.02, queued: 0.01, unattributed: 0 };
