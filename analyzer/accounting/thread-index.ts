@@ -188,48 +188,28 @@ const MAX_WALK = 20_000;
  */
 export function queuedRunsInWait(tl: PidTimeline, own: number, start: number, end: number): number {
   const { busyStart, busyEnd, busyOwner } = tl;
-  // The last piece that started before `end`.
-  let k = firstEndingAfter(busyEnd, end - BUSY_GAP_TOLERANCE_US);
-  while (k < busyStart.length && busyStart[k] < end) k++;
-  k--;
+  const c: Cursor = { k: lastStartingBefore(tl, end), steps: 0 };
   let anchor = end;
-  if (k >= 0 && busyOwner[k] === own && busyEnd[k] >= end - BUSY_GAP_TOLERANCE_US) {
-    if (busyStart[k] <= start) return 0;
-    anchor = busyStart[k];
-    k--;
-  } else if (k >= 0 && busyEnd[k] > end + SLICE_CLOCK_SLACK_US) {
+  if (c.k >= 0 && busyOwner[c.k] === own && busyEnd[c.k] >= end - BUSY_GAP_TOLERANCE_US) {
+    if (busyStart[c.k] <= start) return 0;
+    anchor = busyStart[c.k];
+    c.k--;
+  } else if (c.k >= 0 && busyEnd[c.k] > end + SLICE_CLOCK_SLACK_US) {
     // The end falls inside someone else's work: no callback of ours stamped it (not a Node wait as recorded by
     // timesink, e.g. a hand-made or converted span ending at the reply), so there is no delay to find.
     return 0;
   }
   let total = 0;
-  for (let steps = 0; anchor > start && steps < MAX_WALK; steps++) {
-    let runStart = anchor;
-    while (runStart > start && steps < MAX_WALK) {
-      steps++;
-      if (k >= 0 && busyOwner[k] !== own && busyEnd[k] >= runStart - BUSY_GAP_TOLERANCE_US) {
-        runStart = Math.min(runStart, busyStart[k]);
-        k--;
-        continue;
-      }
-      // A GC pause between pieces also kept the thread from us (real recordings show 1–3 ms pauses there).
-      const gcFrom = gcPauseBridging(tl, runStart);
-      const ownEnd = k >= 0 && busyOwner[k] === own ? busyEnd[k] : -Infinity;
-      if (gcFrom < runStart && gcFrom >= ownEnd) {
-        runStart = gcFrom;
-        continue;
-      }
-      break;
-    }
-    total += anchor - Math.max(runStart, start);
+  for (; anchor > start && c.steps < MAX_WALK; c.steps++) {
+    total += anchor - Math.max(othersRunStart(tl, own, c, anchor, start), start);
     // Back to the previous piece of our own code inside the wait, past other work separated by idle time.
-    while (k >= 0 && busyOwner[k] !== own && busyEnd[k] > start) {
-      k--;
-      steps++;
+    while (c.k >= 0 && busyOwner[c.k] !== own && busyEnd[c.k] > start) {
+      c.k--;
+      c.steps++;
     }
-    if (k < 0 || busyEnd[k] <= start || busyStart[k] <= start) break;
-    anchor = busyStart[k];
-    k--;
+    if (c.k < 0 || busyEnd[c.k] <= start || busyStart[c.k] <= start) break;
+    anchor = busyStart[c.k];
+    c.k--;
   }
   return total >= MIN_QUEUED_RUN_US ? total : 0;
 }
@@ -241,30 +221,49 @@ export function queuedRunsInWait(tl: PidTimeline, own: number, start: number, en
  * the bytes had been there.
  */
 export function busyRunBefore(tl: PidTimeline, own: number, t: number): number {
+  const c: Cursor = { k: lastStartingBefore(tl, t), steps: 0 };
+  // The request's own first slice, stamped a few µs either side of its start.
+  while (c.k >= 0 && tl.busyOwner[c.k] === own && tl.busyEnd[c.k] > t - SLICE_CLOCK_SLACK_US) c.k--;
+  return t - othersRunStart(tl, own, c, t, -Infinity);
+}
+
+/** A walk backwards over one timeline's pieces: the next piece to look at, and the steps taken (bounded by MAX_WALK). */
+interface Cursor {
+  k: number;
+  steps: number;
+}
+
+/** Index of the last piece that started before `t` (-1 when none did). */
+function lastStartingBefore(tl: PidTimeline, t: number): number {
+  let k = firstEndingAfter(tl.busyEnd, t - BUSY_GAP_TOLERANCE_US);
+  while (k < tl.busyStart.length && tl.busyStart[k] < t) k++;
+  return k - 1;
+}
+
+/**
+ * Where the continuous run of other traces' work (gaps up to BUSY_GAP_TOLERANCE_US) that ends at `from` began, no
+ * earlier than `floor`; a GC pause between pieces continues the run (it kept the thread from us too; real recordings
+ * show 1–3 ms pauses there), unless it reaches back into our own earlier piece. Moves the cursor past the pieces taken.
+ */
+function othersRunStart(tl: PidTimeline, own: number, c: Cursor, from: number, floor: number): number {
   const { busyStart, busyEnd, busyOwner } = tl;
-  // The last piece that started before `t`.
-  let k = firstEndingAfter(busyEnd, t - BUSY_GAP_TOLERANCE_US);
-  while (k < busyStart.length && busyStart[k] < t) k++;
-  k--;
-  let runStart = t;
-  for (let steps = 0; steps < MAX_WALK; steps++) {
-    if (k >= 0 && busyOwner[k] === own && busyEnd[k] > t - SLICE_CLOCK_SLACK_US) {
-      k--; // the request's own first slice, stamped a few µs either side of its start
-      continue;
-    }
-    if (k >= 0 && busyOwner[k] !== own && busyEnd[k] >= runStart - BUSY_GAP_TOLERANCE_US) {
-      runStart = Math.min(runStart, busyStart[k]);
-      k--;
+  let runStart = from;
+  while (runStart > floor && c.steps < MAX_WALK) {
+    c.steps++;
+    if (c.k >= 0 && busyOwner[c.k] !== own && busyEnd[c.k] >= runStart - BUSY_GAP_TOLERANCE_US) {
+      runStart = Math.min(runStart, busyStart[c.k]);
+      c.k--;
       continue;
     }
     const gcFrom = gcPauseBridging(tl, runStart);
-    if (gcFrom < runStart) {
+    const ownEnd = c.k >= 0 && busyOwner[c.k] === own ? busyEnd[c.k] : -Infinity;
+    if (gcFrom < runStart && gcFrom >= ownEnd) {
       runStart = gcFrom;
       continue;
     }
     break;
   }
-  return t - runStart;
+  return runStart;
 }
 
 /**
