@@ -9,6 +9,7 @@ import { classifyAll } from './classify/classify.js';
 import { buildThreadIndex } from './accounting/thread-index.js';
 import { analyzeTrace } from './accounting/analyze-trace.js';
 import { queueingBeforeFirstSpan, type BeforeFirstSpan } from './accounting/before-first-span.js';
+import { hasBusyOutsideSpans } from './model/runtime.js';
 import { fmtMs, fmtPct, plural } from '../format/human.js';
 import { findFixes } from './detectors/index.js';
 import { totalBreakdownMs } from './aggregate/breakdown.js';
@@ -117,7 +118,7 @@ function accountTraces(
   input: IngestResult,
   hasOnThread: boolean,
 ): { analyzed: AnalyzedTrace[]; beforeFirstSpan: BeforeFirstSpan | undefined } {
-  const index = hasOnThread || input.runtime.untracedBusy.size > 0 || input.runtime.recorderBusy.size > 0 ? buildThreadIndex(all, input.runtime) : undefined;
+  const index = hasOnThread || hasBusyOutsideSpans(input.runtime) ? buildThreadIndex(all, input.runtime) : undefined;
   return {
     analyzed: selected.map((t) => analyzeTrace(t, index)),
     beforeFirstSpan: index ? queueingBeforeFirstSpan(selected, index) : undefined,
@@ -251,7 +252,7 @@ function inputSummary(input: IngestResult, hasOnThreadData: boolean): InputSumma
     languages: [...languages].sort(),
     startEpochMs: Number.isFinite(start) ? start / 1000 : 0,
     endEpochMs: Number.isFinite(end) ? end / 1000 : 0,
-    hasRuntimeData: rt.samples.length > 0 || rt.gc.length > 0 || rt.untracedBusy.size > 0 || rt.recorderBusy.size > 0,
+    hasRuntimeData: rt.samples.length > 0 || rt.gc.length > 0 || hasBusyOutsideSpans(rt),
     hasOnThreadData,
   };
 }

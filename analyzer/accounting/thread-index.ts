@@ -1,4 +1,4 @@
-import type { RuntimeData } from '../model/runtime.js';
+import { busyOutsideSpans, type RuntimeData } from '../model/runtime.js';
 import type { Span } from '../model/span.js';
 import type { Trace } from '../model/trace.js';
 import { us } from '../critical-path/critical-path.js';
@@ -77,7 +77,7 @@ export function buildThreadIndex(traces: readonly Trace[], runtime: RuntimeData)
     }
   }
   // The recorder's own work holds up requests just as the app's untraced work does.
-  for (const [pid, slices] of [...runtime.untracedBusy, ...runtime.recorderBusy]) {
+  for (const [pid, slices] of busyOutsideSpans(runtime)) {
     const into = rawOf(pid);
     for (const sl of slices) {
       const a = us(sl.startUs);

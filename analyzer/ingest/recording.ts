@@ -1,6 +1,7 @@
 import { readdir, readFile as readText } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { MANIFEST_FILE, PROFILE_DIR, RUNTIME_PREFIX, SPANS_PREFIX, type ClockMapping, type Manifest } from '../../format/recording.js';
+import { busyOutsideSpans } from '../model/runtime.js';
 import type { Accumulator } from './accumulator.js';
 import { readFile } from './read-file.js';
 import { pointPastHelpers } from './helper-callers.js';
@@ -77,7 +78,8 @@ export async function readRecording(dir: string, manifest: Manifest, files: Awai
     for (let i = spansBefore; i < acc.spans.length; i++) if (acc.spans[i]!.endUs > lastUs) lastUs = acc.spans[i]!.endUs;
     for (let i = samplesBefore; i < acc.runtime.samples.length; i++) if (acc.runtime.samples[i]!.timeUs > lastUs) lastUs = acc.runtime.samples[i]!.timeUs;
     for (let i = gcBefore; i < acc.runtime.gc.length; i++) lastUs = Math.max(lastUs, acc.runtime.gc[i]!.startUs + acc.runtime.gc[i]!.durationUs);
-    for (const p of manifest.processes ?? []) for (const s of [...(acc.runtime.untracedBusy.get(p.pid) ?? []), ...(acc.runtime.recorderBusy.get(p.pid) ?? [])]) lastUs = Math.max(lastUs, s.endUs);
+    const pids = new Set((manifest.processes ?? []).map((p) => p.pid));
+    for (const [pid, slices] of busyOutsideSpans(acc.runtime)) if (pids.has(pid)) for (const s of slices) lastUs = Math.max(lastUs, s.endUs);
     const when = Number.isFinite(lastUs) ? new Date(lastUs / 1000).toISOString() : 'unknown';
     acc.partial = true;
     acc.warnings.add('recording-not-closed', `${name}: recording was not closed cleanly: the process may have crashed; data up to ${when} is used`, dir);

@@ -38,6 +38,16 @@ export interface RuntimeData {
   recorderBusy: Map<number, Slice[]>;
 }
 
+/** On-thread work outside any span, per pid: the app's untraced work, then the recorder's own. */
+export function* busyOutsideSpans(r: RuntimeData): Generator<[pid: number, slices: Slice[]]> {
+  yield* r.untracedBusy;
+  yield* r.recorderBusy;
+}
+
+export function hasBusyOutsideSpans(r: RuntimeData): boolean {
+  return r.untracedBusy.size > 0 || r.recorderBusy.size > 0;
+}
+
 export function emptyRuntime(): RuntimeData {
   return { samples: [], gc: [], untracedBusy: new Map(), recorderBusy: new Map() };
 }
