@@ -81,18 +81,28 @@ export class OnThreadTracker {
     this.hook = null;
   }
 
-  /** Runs the recorder's own work: its time goes to neither a span nor the app's untraced work. */
+  /**
+   * Runs the recorder's own work: its time goes to neither a span nor the app's untraced work. The running target
+   * only pauses (no stack frame, no end of adoption): the recorder's work is not the app's code being entered.
+   */
   asRecorder(work: () => void): void {
-    this.enter(RECORDER);
+    const paused = this.current;
+    const start = this.now();
+    this.close(start);
+    this.current = RECORDER;
+    this.sliceStart = start;
     try {
       work();
     } finally {
-      this.exit();
+      const end = this.now();
+      this.close(end);
+      this.current = paused;
+      this.sliceStart = end;
     }
   }
 
   /** A run of code for `target` begins now (callback or context.with). */
-  enter(target: SpanTiming | null | typeof RECORDER): void {
+  enter(target: SpanTiming | null): void {
     const now = this.now();
     this.close(now);
     // Code is entered (the adopted span's own context.with, or anything else): adoption has served its purpose.

@@ -94,6 +94,27 @@ describe('OnThreadTracker', () => {
     expect(tracker.drainBusy()).toEqual([]);
   });
 
+  it('the recorder\'s work pauses an adopted span without ending its adoption', () => {
+    const clock = fakeClock();
+    const tracker = new OnThreadTracker(() => null, 64, clock.now);
+    const parent = newTiming(1000);
+    tracker.enter(parent);
+    clock.step(1);
+    const child = newTiming(1001);
+    tracker.adopt(child, 1001); // a synchronous child span starts
+    clock.step(1);
+    tracker.asRecorder(() => clock.step(2)); // a flush in the middle of it
+    clock.step(1);
+    tracker.settle(child); // the child ends: the parent resumes
+    child.ended = true;
+    clock.step(1);
+    tracker.exit();
+    expect(child.onThreadUs).toBe(2000);
+    expect(formatSlices(child.slices)).toBe('0:1000,3000:1000');
+    expect(parent.onThreadUs).toBe(2000);
+    expect(tracker.drainRecorder()).toEqual([1002, 1004]);
+  });
+
   it('banks the running slice when a span ends inside it, and books the rest as busy', () => {
     const clock = fakeClock();
     const tracker = new OnThreadTracker(() => null, 64, clock.now);
