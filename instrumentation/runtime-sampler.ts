@@ -36,7 +36,7 @@ export function busyLine(pid: number, flat: number[], by?: 'recorder'): RuntimeL
     if (dur > 0) parts.push(`${off}:${dur}`);
   }
   if (!parts.length) return null;
-  return by ? { t: 'busy', pid, ts, slices: parts.join(','), by } : { t: 'busy', pid, ts, slices: parts.join(',') };
+  return { t: 'busy', pid, ts, slices: parts.join(','), ...(by ? { by } : {}) };
 }
 
 const ns2ms = (ns: number): number => Math.round(ns / 1e3) / 1e3;
