@@ -5,27 +5,14 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import type { OtlpKeyValue, OtlpSpan } from '../instrumentation/otlp-json.js';
 
 const bench = new URL('.', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'bench-gen-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-interface OtlpValue {
-  stringValue?: string;
-  intValue?: string;
-}
-interface OtlpSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: number;
-  startTimeUnixNano: string;
-  endTimeUnixNano: string;
-  attributes: { key: string; value: OtlpValue }[];
-}
 interface TracesData {
-  resourceSpans: { resource: { attributes: { key: string; value: OtlpValue }[] }; scopeSpans: { scope: { name: string }; spans: OtlpSpan[] }[] }[];
+  resourceSpans: { resource: { attributes: OtlpKeyValue[] }; scopeSpans: { scope: { name: string }; spans: OtlpSpan[] }[] }[];
 }
 
 function generate(spans: number, seed: number, name: string): string {
@@ -34,7 +21,7 @@ function generate(spans: number, seed: number, name: string): string {
   return out;
 }
 
-const attr = (attrs: { key: string; value: OtlpValue }[], key: string): string | undefined => {
+const attr = (attrs: OtlpKeyValue[], key: string): string | undefined => {
   const v = attrs.find((a) => a.key === key)?.value;
   return v?.stringValue ?? v?.intValue;
 };
