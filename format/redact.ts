@@ -108,7 +108,8 @@ export function redactUrl(url: string): string {
 
 export type AttributeValue = string | number | boolean | Array<string | number | boolean | null | undefined> | null | undefined;
 
-const SQL_KEYS = new Set(['db.statement', 'db.query.text']);
+/** Attributes that hold a database statement (stable and older semantic conventions). */
+export const STATEMENT_KEYS: ReadonlySet<string> = new Set(['db.statement', 'db.query.text']);
 const URL_KEYS = new Set(['url.full', 'http.url', 'http.target', 'url.path', 'db.connection_string', 'server.url']);
 const DROP_KEYS = new Set(['url.query', 'http.request.body', 'http.response.body', 'db.query.parameters', 'db.statement.parameters', 'db.operation.parameter', 'enduser.id']);
 /** Key-value and document stores: their "statement" is a command whose arguments are user data. */
@@ -120,6 +121,14 @@ export function dbSystemOf(attrs: Record<string, unknown>): string | undefined {
   return typeof system === 'string' ? system : undefined;
 }
 
+/** The database statement in a span's attributes (new semantic conventions first; an empty one is none). */
+export function statementOf(attrs: Record<string, unknown>): string | undefined {
+  const q = attrs['db.query.text'];
+  if (typeof q === 'string' && q.length > 0) return q;
+  const old = attrs['db.statement'];
+  return typeof old === 'string' && old.length > 0 ? old : undefined;
+}
+
 /**
  * One attribute with secrets removed; undefined means "drop it". `dbSystem` decides how a statement is redacted:
  * SQL keeps its shape, key-value and document stores keep only the command.
@@ -127,7 +136,7 @@ export function dbSystemOf(attrs: Record<string, unknown>): string | undefined {
 export function redactAttribute(key: string, value: unknown, dbSystem?: string): unknown {
   if (DROP_KEYS.has(key) || key.startsWith('http.request.header.') || key.startsWith('http.response.header.') || key.startsWith('db.query.parameter.')) return undefined;
   if (typeof value !== 'string') return value;
-  if (SQL_KEYS.has(key)) return dbSystem !== undefined && COMMAND_STORES.has(dbSystem) ? redactCommand(value) : redactSql(value);
+  if (STATEMENT_KEYS.has(key)) return dbSystem !== undefined && COMMAND_STORES.has(dbSystem) ? redactCommand(value) : redactSql(value);
   if (URL_KEYS.has(key)) return redactUrl(value);
   return value;
 }

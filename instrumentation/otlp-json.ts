@@ -5,7 +5,7 @@
  */
 import type { HrTime } from '@opentelemetry/api';
 import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
-import { dbSystemOf, redactAttribute } from '../format/redact.js';
+import { dbSystemOf, redactAttribute, STATEMENT_KEYS } from '../format/redact.js';
 import { LineBuffer } from './line-buffer.js';
 
 /** What OTLP/JSON values look like when read back (tests, tools). */
@@ -72,7 +72,6 @@ function kvJson(key: string, v: unknown): string {
  * Statements repeat (parameterised queries, the same few commands): their redacted JSON is cached per text, because
  * redacting SQL walks every character. Bounded: cleared when full, and long texts are not kept.
  */
-const STATEMENT_KEYS = new Set(['db.statement', 'db.query.text']);
 const MAX_CACHED_STATEMENTS = 1024;
 const MAX_CACHED_STATEMENT_CHARS = 4096;
 interface CachedStatement {

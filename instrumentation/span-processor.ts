@@ -9,6 +9,7 @@ import { SpanKind, type Context } from '@opentelemetry/api';
 import type { InstrumentationScope } from '@opentelemetry/core';
 import type { ReadableSpan, Span, SpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { ATTR } from '../format/recording.js';
+import { statementOf } from '../format/redact.js';
 import { takeCallStart } from './call-start.js';
 import { perfMsToEpochUs } from './clock.js';
 import { captureAppLocation, splitLocation, type LocationSampler } from './code-location.js';
@@ -52,13 +53,6 @@ const HARD_LIMIT_FACTOR = 16;
 const SCOPE_BUFFER_BYTES = 16 * 1024;
 
 const ATTR_UNFINISHED_TRUE = `{"key":"${ATTR.unfinished}","value":{"boolValue":true}}`;
-
-/** The statement a database span starts with (stable and older semantic conventions), for location sampling. */
-function statementAtStart(span: Span): string | undefined {
-  const a = span.attributes;
-  const q = a['db.query.text'] ?? a['db.statement'];
-  return typeof q === 'string' ? q : undefined;
-}
 
 function hrToUs(t: readonly [number, number]): number {
   return t[0] * 1e6 + t[1] / 1e3;
@@ -114,7 +108,7 @@ export class RecordingSpanProcessor implements SpanProcessor {
       // span has no app frame anyway. Walking there would also cascade: in a loop of readFileSync every call would
       // hand on to the next, and every call would pay a stack walk (~1 µs per frame).
       const handoff = this.handedOffLocation(span);
-      const where = loc.shouldCapture(span.instrumentationScope, span.name, statementAtStart(span)) ? (captureAppLocation() ?? handoff) : handoff;
+      const where = loc.shouldCapture(span.instrumentationScope, span.name, statementOf(span.attributes)) ? (captureAppLocation() ?? handoff) : handoff;
       if (where !== undefined) timing.location = where;
     }
     (span as unknown as TimedObject)[kTiming] = timing;

@@ -1,9 +1,6 @@
-import type { AttrValue, Span } from '../model/span.js';
-import { redactUrl } from '../../format/redact.js';
+import { stringAttr, type Span } from '../model/span.js';
+import { redactUrl, statementOf } from '../../format/redact.js';
 
-function str(v: AttrValue | undefined): string | undefined {
-  return typeof v === 'string' && v.length > 0 ? v : undefined;
-}
 
 // Statements and URLs repeat across a million spans; memoizing the pure template functions saves most of the
 // regex work. Bounded so an input of all-distinct values cannot grow them without limit.
@@ -54,11 +51,11 @@ export function operationKey(s: Span): string {
 /** The statement template, route or URL template of a span ('' when it has none). */
 export function operationWhat(s: Span): string {
   const a = s.attributes;
-  const sql = str(a['db.query.text']) ?? str(a['db.statement']);
+  const sql = statementOf(a);
   if (sql) return statementTemplate(sql);
-  const route = str(a['url.template']) ?? str(a['http.route']);
+  const route = stringAttr(a['url.template']) ?? stringAttr(a['http.route']);
   if (route) return route;
-  const url = str(a['url.full']) ?? str(a['http.url']);
+  const url = stringAttr(a['url.full']) ?? stringAttr(a['http.url']);
   return url ? urlTemplate(url) : '';
 }
 

@@ -1,7 +1,7 @@
 import type { Fix, TraceDetail, WaterfallSpan } from '../model/analysis.js';
-import type { AttrValue, Span } from '../model/span.js';
+import { stringAttr, type Span } from '../model/span.js';
 import type { AnalyzedTrace, Segment } from '../model/trace.js';
-import { redactSql, redactUrl } from '../../format/redact.js';
+import { redactSql, redactUrl, statementOf } from '../../format/redact.js';
 import { ATTR } from '../../format/recording.js';
 import { groupByEndpoint, rootDurationUs } from './endpoints.js';
 import { toMs } from './breakdown.js';
@@ -53,33 +53,30 @@ export function selectDetailTraces(
   return [...picked.values()];
 }
 
-function str(v: AttrValue | undefined): string | undefined {
-  return typeof v === 'string' && v.length > 0 ? v : undefined;
-}
 
 /** The few attributes worth showing in a waterfall, redacted unless the user asked otherwise. */
 export function displayAttributes(s: Span, redact: boolean): Record<string, string | number | boolean> {
   const a = s.attributes;
   const out: Record<string, string | number | boolean> = {};
-  const sql = str(a['db.query.text']) ?? str(a['db.statement']);
+  const sql = statementOf(a);
   if (sql) out['db.statement'] = redact ? redactSql(sql) : sql;
-  const system = str(a['db.system.name']) ?? str(a['db.system']);
+  const system = stringAttr(a['db.system.name']) ?? stringAttr(a['db.system']);
   if (system) out['db.system'] = system;
-  const url = str(a['url.full']) ?? str(a['http.url']);
+  const url = stringAttr(a['url.full']) ?? stringAttr(a['http.url']);
   if (url) out['url'] = redact ? redactUrl(url) : url;
-  const method = str(a['http.request.method']) ?? str(a['http.method']);
+  const method = stringAttr(a['http.request.method']) ?? stringAttr(a['http.method']);
   if (method) out['http.method'] = method;
-  const route = str(a['http.route']);
+  const route = stringAttr(a['http.route']);
   if (route) out['http.route'] = route;
   const status = a['http.response.status_code'] ?? a['http.status_code'];
   if (typeof status === 'number' || typeof status === 'string') out['http.status_code'] = status;
-  const peer = str(a['server.address']) ?? str(a['net.peer.name']);
+  const peer = stringAttr(a['server.address']) ?? stringAttr(a['net.peer.name']);
   if (peer) out['server.address'] = peer;
-  const rpc = str(a['rpc.method']);
+  const rpc = stringAttr(a['rpc.method']);
   if (rpc) out['rpc.method'] = rpc;
-  const dest = str(a['messaging.destination.name']) ?? str(a['messaging.destination']);
+  const dest = stringAttr(a['messaging.destination.name']) ?? stringAttr(a['messaging.destination']);
   if (dest) out['messaging.destination'] = dest;
-  const loc = str(a[ATTR.location]) ?? str(a['code.function']);
+  const loc = stringAttr(a[ATTR.location]) ?? stringAttr(a['code.function']);
   if (loc) out['code.location'] = loc;
   return out;
 }

@@ -67,6 +67,11 @@ export interface Span {
   exactIdentity?: string;
 }
 
+/** An attribute's value when it is a non-empty string. */
+export function stringAttr(v: AttrValue | undefined): string | undefined {
+  return typeof v === 'string' && v.length > 0 ? v : undefined;
+}
+
 export function durationUs(s: Span): number {
   return s.endUs - s.startUs;
 }

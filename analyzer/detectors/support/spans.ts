@@ -1,12 +1,10 @@
 import type { SpanClass } from '../../model/categories.js';
-import type { AttrValue, Span } from '../../model/span.js';
+import { stringAttr, type Span } from '../../model/span.js';
+import { statementOf as statementIn } from '../../../format/redact.js';
 import { classifySpan } from '../../classify/classify.js';
 import { statementTemplate, urlTemplate } from '../../accounting/operation-key.js';
 import { exactIdentityOf } from './exact-identity.js';
 
-function str(v: AttrValue | undefined): string | undefined {
-  return typeof v === 'string' && v.length > 0 ? v : undefined;
-}
 
 export function classOf(s: Span): SpanClass {
   return s.class ?? classifySpan(s);
@@ -20,27 +18,26 @@ export function isIo(s: Span): boolean {
 }
 
 export function statementOf(s: Span): string | undefined {
-  const a = s.attributes;
-  return str(a['db.query.text']) ?? str(a['db.statement']);
+  return statementIn(s.attributes);
 }
 
 export function urlOf(s: Span): string | undefined {
   const a = s.attributes;
-  const full = str(a['url.full']) ?? str(a['http.url']);
+  const full = stringAttr(a['url.full']) ?? stringAttr(a['http.url']);
   if (full) return full;
-  const host = str(a['server.address']) ?? str(a['net.peer.name']) ?? str(a['http.host']);
-  const path = str(a['url.path']) ?? str(a['http.target']);
+  const host = stringAttr(a['server.address']) ?? stringAttr(a['net.peer.name']) ?? stringAttr(a['http.host']);
+  const path = stringAttr(a['url.path']) ?? stringAttr(a['http.target']);
   return host && path ? `${host}${path}` : undefined;
 }
 
 export function methodOf(s: Span): string | undefined {
-  return (str(s.attributes['http.request.method']) ?? str(s.attributes['http.method']))?.toUpperCase();
+  return (stringAttr(s.attributes['http.request.method']) ?? stringAttr(s.attributes['http.method']))?.toUpperCase();
 }
 
 /** The host (and port) a client span talks to, when the attributes say. */
 export function hostOf(s: Span): string | undefined {
   const a = s.attributes;
-  const host = str(a['server.address']) ?? str(a['net.peer.name']) ?? str(a['net.host.name']);
+  const host = stringAttr(a['server.address']) ?? stringAttr(a['net.peer.name']) ?? stringAttr(a['net.host.name']);
   const port = a['server.port'] ?? a['net.peer.port'];
   if (host) return port !== undefined && port !== null ? `${host}:${String(port)}` : host;
   const url = urlOf(s);
@@ -148,7 +145,7 @@ export function isRead(s: Span): boolean {
   if (sql) return isReadStatement(sql);
   const method = methodOf(s);
   if (method) return method === 'GET' || method === 'HEAD' || method === 'OPTIONS';
-  const op = (str(s.attributes['db.operation.name']) ?? str(s.attributes['db.operation']) ?? s.name).toLowerCase();
+  const op = (stringAttr(s.attributes['db.operation.name']) ?? stringAttr(s.attributes['db.operation']) ?? s.name).toLowerCase();
   return /^(?:get|mget|hget|hgetall|exists|ttl|smembers|lrange|zrange|find|findone|read|readfile|stat|lstat|access|readdir|open|query)\b/.test(
     op.replace(/^fs\s+/, ''),
   );
@@ -169,9 +166,9 @@ function isReadStatement(sql: string): boolean {
 /** "file:line" of the code that issued the span, from timesink's own attribute or OpenTelemetry code.* keys. */
 export function codeLocation(s: Span): string | undefined {
   const a = s.attributes;
-  const own = str(a['timesink.code_location']);
+  const own = stringAttr(a['timesink.code_location']);
   if (own) return own.replace(/^(.*:\d+):\d+$/, '$1');
-  const file = str(a['code.file.path']) ?? str(a['code.filepath']);
+  const file = stringAttr(a['code.file.path']) ?? stringAttr(a['code.filepath']);
   const line = a['code.line.number'] ?? a['code.lineno'];
   if (file) return typeof line === 'number' || typeof line === 'string' ? `${file}:${line}` : file;
   return undefined;
