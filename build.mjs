@@ -9,6 +9,8 @@ const node = { bundle: true, platform: 'node', target: 'node20', packages: 'exte
 const targets = [
   { ...node, entryPoints: ['cli/main.ts'], outfile: 'dist/cli.js', format: 'esm', banner: { js: '#!/usr/bin/env node' } },
   { ...node, entryPoints: ['analyzer/index.ts'], outfile: 'dist/analyzer.js', format: 'esm' },
+  // The second reader of a large JSON Lines file (analyzer/ingest/split-read.ts), loaded next to either bundle.
+  { ...node, entryPoints: ['analyzer/ingest/tail-worker.ts'], outfile: 'dist/tail-worker.js', format: 'esm' },
   // The recorder runs inside the user's app: CommonJS for --require, and an ESM entry for --import.
   { ...node, entryPoints: ['instrumentation/register.ts'], outfile: 'dist/register.cjs', format: 'cjs' },
   { ...node, entryPoints: ['instrumentation/register-esm.ts'], outfile: 'dist/register.mjs', format: 'esm' },

@@ -27,6 +27,26 @@ export function docKind(v: unknown): DocKind {
   return 'unknown';
 }
 
+/** A document kind as `files[].format` names it. */
+export const FORMAT_NAMES: Record<DocKind, string> = {
+  otlp: 'otlp-json',
+  jaeger: 'jaeger-json',
+  zipkin: 'zipkin-json',
+  cpuprofile: 'cpuprofile',
+  '0x': '0x',
+  speedscope: 'speedscope',
+  manifest: 'timesink-manifest',
+  runtime: 'timesink-runtime',
+  unknown: 'unknown',
+};
+
+/** " (top-level keys: ...)" of a JSON object that is none of the known documents, for the message saying so. */
+export function describeKeys(doc: unknown): string {
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return '';
+  const keys = Object.keys(doc).slice(0, 5);
+  return keys.length ? ` (top-level keys: ${keys.map((k) => JSON.stringify(k)).join(', ')})` : '';
+}
+
 function isResourceSpans(v: unknown): boolean {
   return !!v && typeof v === 'object' && ('scopeSpans' in v || 'instrumentationLibrarySpans' in v || 'resource' in v);
 }

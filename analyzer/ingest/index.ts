@@ -31,7 +31,7 @@ export async function ingest(paths: string[], opts: IngestOptions = {}): Promise
   });
   for (const job of jobs) {
     if (job.kind === 'recording') await readRecording(job.dir, job.manifest, job.files, acc);
-    else await readFile(job.path, acc, { discovered: job.discovered });
+    else await readFile(job.path, acc, { discovered: job.discovered, splitMinBytes: opts.splitMinBytes });
   }
   return finish(acc);
 }

@@ -3,7 +3,7 @@ import type { ConvertContext } from './context.js';
 import { isZeroId, normalizeId } from './ids.js';
 import { toLanguage } from './language.js';
 import { nanosToMicros } from './time.js';
-import { newSpan } from './new-span.js';
+import { NO_EVENTS, NO_LINKS, newSpan } from './new-span.js';
 import { applyTimesinkFields, takeTimesinkField, type TimesinkFields } from './timesink-attributes.js';
 
 /*
@@ -165,13 +165,6 @@ function convertSpan(
   applyTimesinkFields(span, timesink);
   return span;
 }
-
-/**
- * Most spans have no events or links: they all share these frozen empty arrays (two fewer objects per span
- * for the garbage collector to carry). Frozen, so code that would push into a shared one fails loudly.
- */
-const NO_EVENTS: SpanEvent[] = Object.freeze([]) as unknown as SpanEvent[];
-const NO_LINKS: SpanLink[] = Object.freeze([]) as unknown as SpanLink[];
 
 function convertEvents(list: unknown): SpanEvent[] {
   if (!Array.isArray(list) || list.length === 0) return NO_EVENTS;

@@ -1,8 +1,12 @@
 import { basename } from 'node:path';
 import type { ClockMapping } from '../../format/recording.js';
-import type { Accumulator } from './accumulator.js';
+import type { RuntimeLine } from '../../format/recording.js';
+import type { Span } from '../model/span.js';
+import { newAccumulator, type Accumulator } from './accumulator.js';
+import { addTallies, tallyJsonLines, type LineSink, type LinesTally } from './json-lines.js';
+import { DEFAULT_SPLIT_MIN_BYTES, planSplit, readTailInWorker, type TailLines } from './split-read.js';
 import { newContext, type ConvertContext } from './context.js';
-import { docKind, firstNonBlank, preview, textLayout, type DocKind } from './detect.js';
+import { describeKeys, docKind, firstNonBlank, FORMAT_NAMES, preview, textLayout, type DocKind } from './detect.js';
 import { convertJaeger } from './jaeger.js';
 import { convertOtlp } from './otlp.js';
 import { convertCpuProfile } from './profiles/cpuprofile.js';
@@ -30,31 +34,24 @@ export interface ReadFileOptions {
   discovered: boolean;
   /** Clock mapping of the recording the file belongs to (for profile timestamps). */
   clockFor?: (pid: number | undefined) => ClockMapping | undefined;
+  /** JSON Lines files of at least this many bytes are read by two threads (split-read.ts); default 64 MiB. */
+  splitMinBytes?: number;
 }
-
-const FORMAT_NAMES: Record<DocKind, string> = {
-  otlp: 'otlp-json',
-  jaeger: 'jaeger-json',
-  zipkin: 'zipkin-json',
-  cpuprofile: 'cpuprofile',
-  '0x': '0x',
-  speedscope: 'speedscope',
-  manifest: 'timesink-manifest',
-  runtime: 'timesink-runtime',
-  unknown: 'unknown',
-};
 
 /** Read one file of any supported format into `acc`. Returns the detected format, or undefined if skipped. */
 export async function readFile(path: string, acc: Accumulator, opts: ReadFileOptions): Promise<string | undefined> {
-  const text = new PeekableText(textChunks(path, acc.onBytes));
+  // A split is planned before reading, so that this thread's stream stops at it; it is dropped if the file turns
+  // out not to be JSON Lines.
+  const splitAt = await planSplit(path, opts.splitMinBytes ?? DEFAULT_SPLIT_MIN_BYTES);
+  const text = new PeekableText(textChunks(path, acc.onBytes, splitAt === undefined ? undefined : { end: splitAt - 1 }));
   try {
-    return await readText(text, path, acc, opts);
+    return await readText(text, path, acc, opts, splitAt);
   } finally {
     await text.close();
   }
 }
 
-async function readText(text: PeekableText, path: string, acc: Accumulator, opts: ReadFileOptions): Promise<string | undefined> {
+async function readText(text: PeekableText, path: string, acc: Accumulator, opts: ReadFileOptions, splitAt: number | undefined): Promise<string | undefined> {
   const name = basename(path);
   let peeked: { head: string; ended: boolean };
   try {
@@ -63,6 +60,10 @@ async function readText(text: PeekableText, path: string, acc: Accumulator, opts
     throw new InputError(`${name}: cannot read: ${(e as Error).message}`, path);
   }
   const layout = textLayout(peeked.head, peeked.ended);
+  if (splitAt !== undefined && layout !== 'jsonl') {
+    await text.close();
+    return readFile(path, acc, { ...opts, splitMinBytes: Number.POSITIVE_INFINITY });
+  }
   const ctx = newContext(path, acc.warnings, acc.interner);
   const notTraces = `${name}: not OTLP, Jaeger or Zipkin JSON, nor a profile: starts with ${preview(peeked.head)}`;
   if (layout === 'empty') {
@@ -96,19 +97,13 @@ async function readText(text: PeekableText, path: string, acc: Accumulator, opts
     acc.files.push({ path, format: FORMAT_NAMES[kind], spans });
     return FORMAT_NAMES[kind];
   }
-  return readJsonLines(text, path, acc, ctx, opts);
+  return readJsonLines(text, path, acc, ctx, opts, splitAt);
 }
 
 function skipOrThrow(message: string, path: string, acc: Accumulator, opts: ReadFileOptions): undefined {
   if (!opts.discovered) throw new InputError(message, path);
   acc.warnings.add('skipped-file', message, path);
   return undefined;
-}
-
-function describeKeys(doc: unknown): string {
-  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return '';
-  const keys = Object.keys(doc).slice(0, 5);
-  return keys.length ? ` (top-level keys: ${keys.map((k) => JSON.stringify(k)).join(', ')})` : '';
 }
 
 /** Dispatch one parsed document; returns the number of spans added. */
@@ -145,65 +140,121 @@ function pidFromName(path: string): number | undefined {
   return m ? Number(m[1]) : undefined;
 }
 
-async function readJsonLines(text: PeekableText, path: string, acc: Accumulator, ctx: ConvertContext, opts: ReadFileOptions): Promise<string | undefined> {
+async function readJsonLines(
+  text: PeekableText,
+  path: string,
+  acc: Accumulator,
+  ctx: ConvertContext,
+  opts: ReadFileOptions,
+  splitAt: number | undefined,
+): Promise<string | undefined> {
   const name = basename(path);
-  let spans = 0;
-  let format: string | undefined;
-  let bad = 0;
-  let firstBad = '';
-  let unknown = 0;
-  let partial = false;
-  let lastLine = 0;
-  let records = 0;
+  // Started first, so that both halves are read at once.
+  const tail = splitAt === undefined ? undefined : readTailInWorker(path, splitAt, acc.onBytes);
+  const sink: LineSink = {
+    document: (kind, doc) => addDocument(kind, doc, ctx, acc, path, opts),
+    runtime: (doc) => addRuntimeLine(doc as RuntimeLine, acc.runtime),
+  };
+  let t: LinesTally;
   try {
-    for await (const [line, lineNo] of text.lines()) {
-      lastLine = lineNo;
-      if (line.length === 0 || /^\s*$/.test(line)) continue;
-      let doc: unknown;
-      try {
-        doc = JSON.parse(lineNo === 1 && line.charCodeAt(0) === 0xfeff ? line.slice(1) : line);
-      } catch (e) {
-        if (bad++ === 0) firstBad = `line ${lineNo}: ${(e as Error).message}`;
-        continue;
-      }
-      const kind = docKind(doc);
-      if (kind === 'runtime') {
-        if (!addRuntimeLine(doc as Parameters<typeof addRuntimeLine>[0], acc.runtime) && bad++ === 0) firstBad = `line ${lineNo}: malformed runtime line`;
-        format ??= 'timesink-runtime';
-        continue;
-      }
-      if (kind === 'unknown' || kind === 'manifest') {
-        if (format === undefined && !opts.discovered) {
-          throw new InputError(`${name}: line ${lineNo} is JSON but not OTLP, Jaeger or Zipkin${describeKeys(doc)}`, path);
-        }
-        unknown++;
-        continue;
-      }
-      format ??= FORMAT_NAMES[kind];
-      records++;
-      spans += addDocument(kind, doc, ctx, acc, path, opts);
-    }
+    t = await tallyJsonLines(text.lines(), sink, !opts.discovered);
   } catch (e) {
-    if (e instanceof InputError) throw e;
-    // A truncated gzip or an I/O error midway: keep what was read.
-    partial = true;
-    acc.warnings.add('truncated-file', `${name}: reading stopped after line ${lastLine}: ${(e as Error).message}; the lines before it are used`, path);
+    tail?.cancel();
+    throw e;
   }
-  if (format === undefined && !partial && bad === 0 && unknown > 0) {
+  if (tail && splitAt !== undefined) {
+    // One reader would have stopped where this half did: the second half is not wanted then.
+    if (t.stopped || (t.unknownFirst && !opts.discovered)) tail.cancel();
+    else t = addTallies(t, addTail(await tailOrReadHere(tail.result, path, splitAt), acc));
+  }
+  if (t.unknownFirst && !opts.discovered) {
+    throw new InputError(`${name}: line ${t.unknownFirst.line} is JSON but not OTLP, Jaeger or Zipkin${t.unknownFirst.keys}`, path);
+  }
+  if (t.stopped) {
+    // A truncated gzip or an I/O error midway: keep what was read.
+    acc.warnings.add('truncated-file', `${name}: reading stopped after line ${t.stopped.afterLine}: ${t.stopped.why}; the lines before it are used`, path);
+  }
+  let partial = t.stopped !== undefined;
+  if (t.format === undefined && !partial && t.bad === 0 && t.unknown > 0) {
     return skipOrThrow(`${name}: JSON Lines, but not OTLP, Jaeger or Zipkin`, path, acc, opts);
   }
-  if (bad > 0) {
+  if (t.bad > 0) {
     partial = true;
-    acc.warnings.add('bad-line', `${name}: ${bad} line(s) could not be read and were skipped (first at ${firstBad})`, path, bad);
+    const first = t.firstBad ? `line ${t.firstBad.line}: ${t.firstBad.why}` : '';
+    acc.warnings.add('bad-line', `${name}: ${t.bad} line(s) could not be read and were skipped (first at ${first})`, path, t.bad);
   }
-  if (unknown > 0) acc.warnings.add('unknown-line', `${name}: ${unknown} JSON line(s) of an unknown shape were skipped`, path, unknown);
+  if (t.unknown > 0) acc.warnings.add('unknown-line', `${name}: ${t.unknown} JSON line(s) of an unknown shape were skipped`, path, t.unknown);
   if (partial) acc.partial = true;
   // A one-record file is a plain JSON document written on one line; several records make JSON Lines.
-  if (format?.endsWith('-json') && records > 1) format += 'l';
-  const entry: Accumulator['files'][number] = { path, format: format ?? 'jsonl', spans };
+  let format = t.format;
+  if (format?.endsWith('-json') && t.records > 1) format += 'l';
+  const entry: Accumulator['files'][number] = { path, format: format ?? 'jsonl', spans: t.spans };
   if (partial) entry.partial = true;
   acc.files.push(entry);
   return entry.format;
+}
+
+/** The worker's half, or, if the worker failed, the same half read on this thread. */
+async function tailOrReadHere(worker: Promise<TailLines & { spans: Span[] }>, path: string, from: number): Promise<TailLines & { spans: Span[] }> {
+  try {
+    return await worker;
+  } catch {
+    const spans: Span[] = [];
+    const tail = await readLinesFrom(path, from, () => undefined, (batch) => {
+      for (const s of batch) spans.push(s);
+    });
+    return { ...tail, spans };
+  }
+}
+
+/** Add the second half's spans, runtime lines, profiles and warnings after the first half's. */
+function addTail(tail: TailLines & { spans: Span[] }, acc: Accumulator): LinesTally {
+  for (const s of tail.spans) acc.spans.push(s);
+  for (const line of tail.runtime) addRuntimeLine(line as RuntimeLine, acc.runtime);
+  for (const p of tail.profiles) acc.profiles.push(p);
+  for (const w of tail.warnings) acc.warnings.add(w.code, w.message, w.file, w.count ?? 1);
+  return tail.tally;
+}
+
+/** Spans handed over per batch by readLinesFrom. */
+const TAIL_BATCH = 8192;
+
+/**
+ * The JSON lines of `path` from byte `from` on (a line start), read into an accumulator of their own: the second
+ * reader of a split file (tail-worker.ts). Spans are handed to `onSpans` in batches, in file order.
+ */
+export async function readLinesFrom(path: string, from: number, onBytes: (n: number) => void, onSpans: (spans: Span[]) => void): Promise<TailLines> {
+  const acc = newAccumulator(onBytes);
+  const ctx = newContext(path, acc.warnings, acc.interner);
+  const runtime: unknown[] = [];
+  const flush = (): void => {
+    if (acc.spans.length === 0) return;
+    onSpans(acc.spans);
+    acc.spans = [];
+  };
+  const text = new PeekableText(textChunks(path, onBytes, { start: from }));
+  try {
+    const tally = await tallyJsonLines(
+      text.lines(),
+      {
+        document: (kind, doc) => {
+          const n = addDocument(kind, doc, ctx, acc, path, { discovered: true });
+          if (acc.spans.length >= TAIL_BATCH) flush();
+          return n;
+        },
+        runtime: (doc) => {
+          if (!addRuntimeLine(doc as RuntimeLine, acc.runtime)) return false;
+          runtime.push(doc);
+          return true;
+        },
+      },
+      false,
+    );
+    flush();
+    return { tally, warnings: acc.warnings.list(), runtime, profiles: acc.profiles };
+  } finally {
+    await text.close();
+  }
 }
 
 async function readFolded(text: PeekableText, path: string, acc: Accumulator): Promise<string> {

@@ -4,13 +4,19 @@ import { StringDecoder } from 'node:string_decoder';
 import { createGunzip } from 'node:zlib';
 import type { Readable } from 'node:stream';
 
+/** Bytes [start, end] of a file (both inclusive, as createReadStream takes them); plain files only. */
+export interface ByteRange {
+  start?: number;
+  end?: number;
+}
+
 /**
  * A file as a stream of UTF-8 text chunks, gunzipped when its first bytes are the gzip magic (the name does
  * not matter). `onBytes` reports compressed bytes as they are read, for progress.
  */
-export async function* textChunks(path: string, onBytes?: (n: number) => void): AsyncGenerator<string> {
+export async function* textChunks(path: string, onBytes?: (n: number) => void, range?: ByteRange): AsyncGenerator<string> {
   const gz = await isGzip(path);
-  const raw = createReadStream(path, { highWaterMark: 1 << 20 });
+  const raw = createReadStream(path, { highWaterMark: 1 << 20, ...range });
   if (onBytes) raw.on('data', (b) => onBytes(b.length));
   let source: Readable = raw;
   if (gz) {

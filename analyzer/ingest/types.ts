@@ -19,6 +19,8 @@ export interface IngestResult {
 export interface IngestOptions {
   /** Called with bytes read so far and total bytes, for progress bars. */
   onProgress?: (doneBytes: number, totalBytes: number) => void;
+  /** JSON Lines files of at least this many bytes are read by two threads (default 64 MiB; Infinity: never). */
+  splitMinBytes?: number;
 }
 
 /** An input the user named that we cannot read at all: carries a message a person understands. */
