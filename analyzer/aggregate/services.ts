@@ -16,9 +16,12 @@ export function summarizeServices(traces: readonly AnalyzedTrace[]): ServiceSumm
     if (e.language === 'unknown' && language !== 'unknown') e.language = language;
     return e;
   };
+  let lastService: string | undefined;
+  let last: ReturnType<typeof entry> | undefined;
   traces.forEach((t, ti) => {
     for (const s of t.trace.spans) {
-      const e = entry(s.service, s.language);
+      // Neighbouring spans mostly share a service: the map only sees changes.
+      const e = s.service === lastService && last && (s.language === last.language || s.language === 'unknown') ? last : (last = entry((lastService = s.service), s.language));
       e.spans++;
       // Counted once per trace: the entry remembers the last trace it was counted in (no set per trace).
       if (e.lastTrace !== ti) {

@@ -140,9 +140,11 @@ function computeBlockingRuns(traces: readonly AnalyzedTrace[], longRunUs: number
   const NONE: never[] = [];
   const out: BlockingRun[] = [];
   for (const at of traces) {
-    const syncSpans = at.trace.spans.filter((s) => syncCallOf(s) !== undefined);
+    // The trace's synchronous calls, found once its first long enough run asks (most traces have none: no scan).
+    let syncSpans: Span[] | undefined;
     for (const run of threadRuns(at)) {
       if (run.endUs - run.startUs < shortestUs) continue; // a million tiny runs would be kept for nothing
+      syncSpans ??= at.trace.spans.filter((s) => syncCallOf(s) !== undefined);
       const inRun =
         syncSpans.length === 0 ? NONE : syncSpans.filter((s) => s.startUs < run.endUs && run.startUs < s.endUs && (s.pid === undefined || s.pid === run.pid));
       const len = run.endUs - run.startUs;
