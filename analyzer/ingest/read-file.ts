@@ -195,7 +195,7 @@ async function readJsonLines(
 }
 
 /** The worker's half, or, if the worker failed, the same half read on this thread. */
-async function tailOrReadHere(worker: Promise<TailLines & { spans: Span[] }>, path: string, from: number): Promise<TailLines & { spans: Span[] }> {
+export async function tailOrReadHere(worker: Promise<TailLines & { spans: Span[] }>, path: string, from: number): Promise<TailLines & { spans: Span[] }> {
   try {
     return await worker;
   } catch {

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type * as Analyzer from '../index.js';
 import type { Span } from '../model/span.js';
-import { readLinesFrom } from './read-file.js';
+import { readLinesFrom, tailOrReadHere } from './read-file.js';
 import { ingest } from './index.js';
 import { toOtlpJson } from './testing/write-formats.js';
 import { sid } from './testing/spans.js';
@@ -81,5 +81,15 @@ describe('split read: a large JSON Lines file read by two threads', () => {
     expect(spans).toStrictEqual(whole.spans.slice(whole.spans.length - spans.length));
     expect(spans).toHaveLength(34 * 4);
     expect(tail.tally).toMatchObject({ lines: lines - cutLine, records: 34, spans: 136, bad: 0 });
+  });
+
+  it('when the worker fails, its half is read on this thread instead', async () => {
+    const whole = await ingest([path], { splitMinBytes: Number.POSITIVE_INFINITY });
+    const text = (await import('node:fs')).readFileSync(path, 'utf8');
+    const from = text.indexOf('\n', text.length >> 1) + 1;
+    const failed = Promise.reject(new Error('the reading worker stopped early (exit code 1)'));
+    const tail = await tailOrReadHere(failed, path, from);
+    expect(tail.spans.length).toBeGreaterThan(0);
+    expect(tail.spans).toStrictEqual(whole.spans.slice(whole.spans.length - tail.spans.length));
   });
 });
