@@ -1,6 +1,5 @@
 import { basename } from 'node:path';
-import type { ClockMapping } from '../../format/recording.js';
-import type { RuntimeLine } from '../../format/recording.js';
+import type { ClockMapping, RuntimeLine } from '../../format/recording.js';
 import type { Span } from '../model/span.js';
 import { newAccumulator, type Accumulator } from './accumulator.js';
 import { addTallies, tallyJsonLines, type LineSink, type LinesTally } from './json-lines.js';
