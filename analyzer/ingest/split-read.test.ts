@@ -1,5 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type * as Analyzer from '../index.js';
@@ -50,9 +50,10 @@ describe('split read: a large JSON Lines file read by two threads', () => {
     try {
       const two = await dist.ingest([path], { splitMinBytes: 1 });
       await new Promise((r) => setImmediate(r)); // the 'worker' event comes on a later tick
-      expect(workers).toHaveLength(1); // really split
+      const split = availableParallelism() >= 2 ? 1 : 0; // one CPU: one reader, by design
+      expect(workers).toHaveLength(split); // really split
       const one = await dist.ingest([path], { splitMinBytes: Number.POSITIVE_INFINITY });
-      expect(workers).toHaveLength(1);
+      expect(workers).toHaveLength(split);
       expect(one.spans).toHaveLength(400);
       expect(two).toStrictEqual(one);
       expect(one.warnings.find((w) => w.code === 'bad-line')?.message).toContain('first at line 61');
