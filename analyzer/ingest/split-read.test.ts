@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { availableParallelism, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -72,7 +72,7 @@ describe('split read: a large JSON Lines file read by two threads', () => {
   });
 
   it('the second reader, run on this thread (as when the worker fails), yields the tail of a whole read', async () => {
-    const text = (await import('node:fs')).readFileSync(path, 'utf8');
+    const text = readFileSync(path, 'utf8');
     const cutLine = 70;
     let from = 0;
     for (let i = 0; i < cutLine; i++) from = text.indexOf('\n', from) + 1;
@@ -86,7 +86,7 @@ describe('split read: a large JSON Lines file read by two threads', () => {
 
   it('when the worker fails, its half is read on this thread instead', async () => {
     const whole = await ingest([path], { splitMinBytes: Number.POSITIVE_INFINITY });
-    const text = (await import('node:fs')).readFileSync(path, 'utf8');
+    const text = readFileSync(path, 'utf8');
     const from = text.indexOf('\n', text.length >> 1) + 1;
     const failed = Promise.reject(new Error('the reading worker stopped early (exit code 1)'));
     const tail = await tailOrReadHere(failed, path, from);
