@@ -4,11 +4,26 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Analysis } from '../analyzer/model/analysis.js';
+import type { Span } from '../analyzer/model/span.js';
+import { sid, span } from '../analyzer/ingest/testing/spans.js';
+import { toOtlpJson, writeAllFormats } from '../analyzer/ingest/testing/write-formats.js';
 
 /** The built CLI, run as a user would: exit codes and messages are the contract here. */
 const CLI = join(import.meta.dirname, '..', 'dist', 'cli.js');
-const CORPORA = join(import.meta.dirname, '..', '..', 'shared', 'corpora');
-const ZIPKIN_DB = join(CORPORA, 'zipkin', 'simple-db-p6.json');
+
+/**
+ * The CLI's input: a small two-service trace with a database call, written as Zipkin v2 JSON by the project's own
+ * format writer (no file from outside the repository), and the same trace as one OTLP JSON document for collect.
+ */
+function fixtureTrace(): Span[] {
+  const t0 = 1_700_000_000_000_000;
+  return [
+    span({ spanId: sid(1), name: 'GET /orders', kind: 'server', service: 'shop', startUs: t0, endUs: t0 + 50_000, attributes: { 'http.route': '/orders', 'http.method': 'GET' } }),
+    span({ spanId: sid(2), parentSpanId: sid(1), name: 'SELECT orders', kind: 'client', service: 'shop', startUs: t0 + 2_000, endUs: t0 + 32_000, attributes: { 'db.system': 'postgresql', 'db.statement': 'SELECT * FROM orders WHERE customer = ?' } }),
+    span({ spanId: sid(3), parentSpanId: sid(1), name: 'GET /stock', kind: 'client', service: 'shop', startUs: t0 + 33_000, endUs: t0 + 48_000, attributes: { 'http.method': 'GET', 'server.address': 'stock' } }),
+    span({ spanId: sid(4), parentSpanId: sid(3), name: 'GET /stock', kind: 'server', service: 'stock', startUs: t0 + 34_000, endUs: t0 + 47_000 }),
+  ];
+}
 
 function timesink(args: string[], cwd: string): { code: number | null; stdout: string; stderr: string } {
   const r = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', env: { ...process.env, CI: 'true' } });
@@ -19,8 +34,10 @@ const NO_STACK = /\n\s+at .+\(.*:\d+:\d+\)/;
 
 describe('timesink CLI', () => {
   let dir: string;
+  let ZIPKIN_DB: string;
   beforeAll(() => {
     dir = mkdtempSync(join(tmpdir(), 'timesink-cli-'));
+    ZIPKIN_DB = writeAllFormats(dir, fixtureTrace(), 'shop').zipkin;
   });
 
   it('documents its exit codes in --help', () => {
@@ -109,7 +126,7 @@ describe('timesink CLI', () => {
       });
       child.on('exit', () => failed(new Error(`collect exited early: ${err}`)));
     });
-    const body = readFileSync(join(CORPORA, 'otlp', 'trace.json'));
+    const body = JSON.stringify(toOtlpJson(fixtureTrace()));
     const res = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
     expect(res.status).toBe(200);
     const code = await new Promise<number | null>((done) => {

@@ -7,8 +7,8 @@ import { ingest, InputError } from './index.js';
 import { comparable, toOtlpJson, writeAllFormats } from './testing/write-formats.js';
 import { sid, span, TRACE_A, TRACE_B } from './testing/spans.js';
 import type { Span } from '../model/span.js';
+import { corpus, corporaSuite, HAVE_CORPORA } from '../../test/support/corpora.js';
 
-const CORPORA = '/work/shared/corpora';
 const tmp = () => mkdtempSync(join(tmpdir(), 'ts-ingest-'));
 
 /** A small two-service trace exercising every field the three formats share. */
@@ -23,9 +23,9 @@ function sampleTrace(): Span[] {
   ];
 }
 
-describe('ingest: corpora from other tools', () => {
+describe.skipIf(!HAVE_CORPORA)(corporaSuite('ingest: corpora from other tools'), () => {
   it('reads the canonical OTLP example: upper-case ids, number timestamps, its orphan parent', async () => {
-    const r = await ingest([join(CORPORA, 'otlp/trace.json')]);
+    const r = await ingest([corpus('otlp/trace.json')]);
     expect(r.spans).toHaveLength(1);
     const s = r.spans[0]!;
     expect(s.traceId).toBe('5b8efff798038103d269b633813fc60c');
@@ -37,12 +37,12 @@ describe('ingest: corpora from other tools', () => {
     expect(s.endUs - s.startUs).toBe(1_000_000);
     expect(s.startUs).toBe(1544712660000000);
     expect(s.attributes['my.span.attr']).toBe('some value');
-    expect(r.files).toEqual([{ path: join(CORPORA, 'otlp/trace.json'), format: 'otlp-json', spans: 1 }]);
+    expect(r.files).toEqual([{ path: corpus('otlp/trace.json'), format: 'otlp-json', spans: 1 }]);
     expect(r.partial).toBe(false);
   });
 
   it('reads every Zipkin corpus file and splits shared client/server span ids', async () => {
-    const r = await ingest([join(CORPORA, 'zipkin')]);
+    const r = await ingest([corpus('zipkin')]);
     expect(r.files.map((f) => f.format)).toEqual(Array(7).fill('zipkin-json'));
     const skew = r.spans.filter((s) => s.traceId === '1e223ff1f80f1c69');
     expect(skew).toHaveLength(4);

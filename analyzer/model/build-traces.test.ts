@@ -5,6 +5,7 @@ import type { Warning } from './analysis.js';
 import { buildTraces } from './build-traces.js';
 import { analyzeTrace } from '../accounting/analyze-trace.js';
 import type { Span } from './span.js';
+import { corpus, corporaSuite, HAVE_CORPORA } from '../../test/support/corpora.js';
 
 function build(spans: Span[]) {
   const warnings: Warning[] = [];
@@ -227,8 +228,8 @@ describe('buildTraces', () => {
     expect(warnings.map((w) => w.code).sort()).toEqual(['unfinished-span']);
   });
 
-  it('repairs the Zipkin skew corpus: the server half lands inside its client', async () => {
-    const r = await ingest(['/work/shared/corpora/zipkin/skew.json']);
+  it.skipIf(!HAVE_CORPORA)(corporaSuite('repairs the Zipkin skew corpus: the server half lands inside its client'), async () => {
+    const r = await ingest([corpus('zipkin/skew.json')]);
     const { t, count } = build(r.spans);
     const client = t.byId.get('74280ae0c10d8062')!;
     const server = t.children.get(client.spanId)![0]!;
