@@ -1,5 +1,6 @@
 import { CATEGORIES, COMPUTE_CATEGORIES, WAIT_CATEGORIES, type Category } from '../analyzer/model/categories.js';
-import { DETECTOR_IDS, type Analysis, type DetectorId } from '../analyzer/model/analysis.js';
+import type { Analysis, DetectorId } from '../analyzer/model/analysis.js';
+import { DETECTOR_IDS } from '../analyzer/detectors/registry.js';
 
 /**
  * `--fail-on` gates: small expressions evaluated against an analysis, for CI.

@@ -1,4 +1,5 @@
 import { Command, Option } from 'commander';
+import { TRACE_FORMAT_LABELS } from '../analyzer/ingest/formats.js';
 import { InputError } from '../analyzer/ingest/types.js';
 import { VERSION } from '../format/version.js';
 import { runAnalyze, type AnalyzeFlags } from './commands/analyze.js';
@@ -59,7 +60,7 @@ export function buildProgram(): Command {
 
   program
     .command('analyze')
-    .description('analyze recordings and trace files (OTLP, Jaeger, Zipkin JSON; profiles) and write a report')
+    .description(`analyze recordings and trace files (${TRACE_FORMAT_LABELS.join(', ')} JSON; profiles) and write a report`)
     .argument('<inputs...>', 'recording directories, trace files (.json, .jsonl, .gz) or folders of them')
     .option('-o, --output <file>', 'HTML report to write', 'timesink-report.html')
     .option('--no-html', 'do not write the HTML report')

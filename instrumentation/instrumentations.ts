@@ -24,12 +24,6 @@ import { warnOnce } from './warn.js';
 /** The fs instrumentation's scope name (its spans' instrumentationScope.name). */
 export const FS_SCOPE = '@opentelemetry/instrumentation-fs';
 
-/** Packages loaded through ESM `import` that the import-in-the-middle hook must see (everything else is left alone). */
-export const ESM_HOOKED_MODULES = [
-  'pg', 'pg-pool', 'mysql2', 'ioredis', 'redis', '@redis/client', 'mongodb', 'express', 'koa', 'generic-pool', 'undici',
-  'http', 'https', 'net', 'dns', 'dns/promises', 'fs', 'fs/promises',
-];
-
 /**
  * Core modules the instrumentations patch when they are require()d. An ES module app may never require them, so we
  * do, right after enabling: the patches land on the shared module objects that `import http from 'node:http'` sees.
@@ -54,51 +48,62 @@ export function isModuleLoading(fn: string, arg: unknown): boolean {
   return p !== undefined && p.includes(`${path.sep}node_modules${path.sep}`) && /\.(?:c|m)?js$|\.json$|\.node$|node_modules\/[^.]*$/.test(p);
 }
 
+/**
+ * Every instrumentation timesink enables: its name (for the warning when it fails to load), the modules it patches,
+ * and how to make it. The one list: the ESM hook's module list is derived from it, and instrumentations.test.ts
+ * checks each entry's modules against what the instrumentation itself says it patches.
+ */
+export const INSTRUMENTATIONS: [name: string, modules: readonly string[], create: () => Instrumentation][] = [
+  ['http', ['http', 'https'], () => new HttpInstrumentation()],
+  ['undici', ['undici'], () => new UndiciInstrumentation()],
+  ['net', ['net'], () => new NetInstrumentation()],
+  ['dns', ['dns', 'dns/promises'], () => new DnsInstrumentation()],
+  [
+    'fs',
+    ['fs', 'fs/promises'],
+    () =>
+      new FsInstrumentation({
+        // fs calls outside any span are module loading and start-up: cost without a question to answer.
+        requireParentSpan: true,
+        createHook: (fn, { args }) => {
+          if (isModuleLoading(fn, args[0])) return false;
+          markCallStart(FS_SCOPE);
+          return true;
+        },
+        endHook: (_fn, { args, span }) => {
+          const p = fsPathOf(args[0]);
+          if (p !== undefined) span.setAttribute('file.path', p);
+        },
+      }),
+  ],
+  ['pg', ['pg', 'pg-pool'], () => new PgInstrumentation({ enhancedDatabaseReporting: false })],
+  ['mysql2', ['mysql2'], () => new MySQL2Instrumentation()],
+  ['ioredis', ['ioredis'], () => new IORedisInstrumentation()],
+  ['redis', ['redis', '@redis/client', '@node-redis/client'], () => new RedisInstrumentation()],
+  ['mongodb', ['mongodb'], () => new MongoDBInstrumentation()],
+  // No framework layer spans (one per middleware and route handler, every request): they cost as much as a query's
+  // span and the analyzer reads the route, not them. The route stays: the instrumentations set it on the server
+  // span (http.route) before deciding whether a layer is ignored. What a layer waits for (a query, a fetch) still
+  // has its own span, under the server span; its JavaScript is the server span's on-thread time and the profile's.
+  // Koa's router layers are what put the route there, so only its middleware go.
+  [
+    'express',
+    ['express'],
+    () =>
+      new ExpressInstrumentation({
+        ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER, ExpressLayerType.REQUEST_HANDLER],
+      }),
+  ],
+  ['koa', ['koa'], () => new KoaInstrumentation({ ignoreLayersType: [KoaLayerType.MIDDLEWARE] })],
+  ['generic-pool', ['generic-pool'], () => new GenericPoolInstrumentation()],
+];
+
+/** Packages loaded through ESM `import` that the import-in-the-middle hook must see (everything else is left alone). */
+export const ESM_HOOKED_MODULES: string[] = [...new Set(INSTRUMENTATIONS.flatMap(([, modules]) => modules))];
+
 export function createInstrumentations(): Instrumentation[] {
-  const factories: [string, () => Instrumentation][] = [
-    ['http', () => new HttpInstrumentation()],
-    ['undici', () => new UndiciInstrumentation()],
-    ['net', () => new NetInstrumentation()],
-    ['dns', () => new DnsInstrumentation()],
-    [
-      'fs',
-      () =>
-        new FsInstrumentation({
-          // fs calls outside any span are module loading and start-up: cost without a question to answer.
-          requireParentSpan: true,
-          createHook: (fn, { args }) => {
-            if (isModuleLoading(fn, args[0])) return false;
-            markCallStart(FS_SCOPE);
-            return true;
-          },
-          endHook: (_fn, { args, span }) => {
-            const p = fsPathOf(args[0]);
-            if (p !== undefined) span.setAttribute('file.path', p);
-          },
-        }),
-    ],
-    ['pg', () => new PgInstrumentation({ enhancedDatabaseReporting: false })],
-    ['mysql2', () => new MySQL2Instrumentation()],
-    ['ioredis', () => new IORedisInstrumentation()],
-    ['redis', () => new RedisInstrumentation()],
-    ['mongodb', () => new MongoDBInstrumentation()],
-    // No framework layer spans (one per middleware and route handler, every request): they cost as much as a query's
-    // span and the analyzer reads the route, not them. The route stays: the instrumentations set it on the server
-    // span (http.route) before deciding whether a layer is ignored. What a layer waits for (a query, a fetch) still
-    // has its own span, under the server span; its JavaScript is the server span's on-thread time and the profile's.
-    // Koa's router layers are what put the route there, so only its middleware go.
-    [
-      'express',
-      () =>
-        new ExpressInstrumentation({
-          ignoreLayersType: [ExpressLayerType.MIDDLEWARE, ExpressLayerType.ROUTER, ExpressLayerType.REQUEST_HANDLER],
-        }),
-    ],
-    ['koa', () => new KoaInstrumentation({ ignoreLayersType: [KoaLayerType.MIDDLEWARE] })],
-    ['generic-pool', () => new GenericPoolInstrumentation()],
-  ];
   const out: Instrumentation[] = [];
-  for (const [name, make] of factories) {
+  for (const [name, , make] of INSTRUMENTATIONS) {
     try {
       out.push(make());
     } catch (err) {

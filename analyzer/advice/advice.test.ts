@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { adviceFor } from './advice.js';
 import { CATALOG } from './catalog.js';
-import { DETECTOR_IDS, type DetectorId } from '../model/analysis.js';
+import type { DetectorId } from '../model/analysis.js';
+import { DETECTOR_IDS } from '../detectors/registry.js';
 
 describe('adviceFor', () => {
   it('has generic advice for every detector', () => {

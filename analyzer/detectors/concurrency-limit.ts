@@ -14,8 +14,9 @@ import { siblingGroups } from './support/sibling-groups.js';
  * the request waits. Parallelism 1 counts only for in-process items: sequential identical I/O is n-plus-one's.
  * Change: parallelize them all (an upper bound: the limit raised to the item count).
  */
-export const concurrencyLimit: Detector = {
+export const concurrencyLimit: Detector<'concurrency-limit'> = {
   id: 'concurrency-limit',
+  name: 'concurrency limit',
   detect(ctx: DetectorContext): Finding[] {
     const fallback = locationFallback(ctx.traces);
     const minItems = setting(ctx, 'concurrency-limit.minItems');

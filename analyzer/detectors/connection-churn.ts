@@ -28,8 +28,9 @@ function targetOf(at: AnalyzedTrace, s: Span): string | undefined {
  * recording and on >= minPerRequest of the service's requests (a pool warming up is not churn). Change: remove every set-up after the first per process and host — a keep-alive
  * agent or pool reuses the first connection.
  */
-export const connectionChurn: Detector = {
+export const connectionChurn: Detector<'connection-churn'> = {
   id: 'connection-churn',
+  name: 'connection churn',
   detect(ctx: DetectorContext): Finding[] {
     const fallback = locationFallback(ctx.traces);
     const minConnects = setting(ctx, 'connection-churn.minConnects');

@@ -18,8 +18,9 @@ import { traceDurationUs } from './support/path.js';
  * Runs that make synchronous I/O calls are sync-io's. Change: unqueue that time in the victims (the work moved to a
  * worker thread still takes as long for its own request, but no longer holds up the others).
  */
-export const eventLoopBlocking: Detector = {
+export const eventLoopBlocking: Detector<'event-loop-blocking'> = {
   id: 'event-loop-blocking',
+  name: 'event-loop blocking',
   detect(ctx: DetectorContext): Finding[] {
     const minSliceUs = setting(ctx, 'event-loop-blocking.minSliceMs') * 1000;
     const minRunUs = setting(ctx, 'event-loop-blocking.minRunMs') * 1000;

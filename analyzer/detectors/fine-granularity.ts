@@ -15,8 +15,9 @@ import { siblingGroups } from './support/sibling-groups.js';
  * >= minShare of the parent's time: the round trips, not the work, dominate. Same-template db/network/cache
  * groups big enough for n-plus-one are left to it. Change: batch them (same estimate as n-plus-one).
  */
-export const fineGranularity: Detector = {
+export const fineGranularity: Detector<'fine-granularity'> = {
   id: 'fine-granularity',
+  name: 'too fine-grained',
   detect(ctx: DetectorContext): Finding[] {
     const fallback = locationFallback(ctx.traces);
     const minOps = setting(ctx, 'fine-granularity.minOps');

@@ -13,8 +13,10 @@ import { fmtPct } from '../../format/human.js';
  * Change (informational): `reduction` of the GC time on each critical path goes — shorten gc segments, unqueue
  * queued time that overlapped a pause — i.e. what allocating half as much would roughly give.
  */
-export const gcPressure: Detector = {
+export const gcPressure: Detector<'gc-pressure'> = {
   id: 'gc-pressure',
+  name: 'GC pressure',
+  informational: true,
   detect(ctx: DetectorContext): Finding[] {
     const minShare = setting(ctx, 'gc-pressure.minShare');
     const longPauseUs = setting(ctx, 'gc-pressure.longPauseMs') * 1000;

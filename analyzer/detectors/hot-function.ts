@@ -21,8 +21,10 @@ export function workKind(name: string): string | undefined {
  * with file:line. With a timed profile, samples inside each trace's on-thread critical path are charged to the
  * span that owned that time. Change (informational): those samples' time × speedup — the function made 2× faster.
  */
-export const hotFunction: Detector = {
+export const hotFunction: Detector<'hot-function'> = {
   id: 'hot-function',
+  name: 'hot function',
+  informational: true,
   detect(ctx: DetectorContext): Finding[] {
     const profile = ctx.profile;
     if (!profile || profile.samples.length === 0) return [];

@@ -2,43 +2,11 @@ import type { Fix } from '../model/analysis.js';
 import { rankFindings } from '../replay/rank-findings.js';
 import type { Detector, DetectorContext, Finding } from './types.js';
 import { setting } from './support/config.js';
-import { sequentialIo } from './sequential-io.js';
-import { nPlusOne } from './n-plus-one.js';
-import { repeatedCall } from './repeated-call.js';
-import { eventLoopBlocking } from './event-loop-blocking.js';
-import { syncIo } from './sync-io.js';
-import { poolExhaustion } from './pool-exhaustion.js';
-import { lockContention } from './lock-contention.js';
-import { concurrencyLimit } from './concurrency-limit.js';
-import { slowQuery } from './slow-query.js';
-import { missingTimeout } from './missing-timeout.js';
-import { retryStorm } from './retry-storm.js';
-import { connectionChurn } from './connection-churn.js';
-import { fineGranularity } from './fine-granularity.js';
-import { gcPressure } from './gc-pressure.js';
-import { hotFunction } from './hot-function.js';
+import { DETECTORS, INFORMATIONAL_DETECTORS } from './registry.js';
 
 export { DEFAULTS as DETECTOR_DEFAULTS } from './support/config.js';
 export type { Detector, DetectorContext, Finding } from './types.js';
-
-/** Every detector, in a fixed order (ties in ranking fall back to detector id, so this order is not significant). */
-export const DETECTORS: readonly Detector[] = [
-  sequentialIo,
-  nPlusOne,
-  repeatedCall,
-  eventLoopBlocking,
-  syncIo,
-  poolExhaustion,
-  lockContention,
-  concurrencyLimit,
-  slowQuery,
-  missingTimeout,
-  retryStorm,
-  connectionChurn,
-  fineGranularity,
-  gcPressure,
-  hotFunction,
-];
+export { DETECTORS, DETECTOR_IDS, INFORMATIONAL_DETECTORS, type DetectorId } from './registry.js';
 
 /** Runs every detector and concatenates their findings (savings are not known yet: ranking replays them). */
 export function runDetectors(ctx: DetectorContext, detectors: readonly Detector[] = DETECTORS): Finding[] {
@@ -54,5 +22,6 @@ export function findFixes(ctx: DetectorContext, totalCriticalPathUs: number, top
   return rankFindings(findings, ctx.traces, totalCriticalPathUs, top, {
     minSavingUs: setting(ctx, 'rank.minSavingMs') * 1000,
     minSavingFraction: setting(ctx, 'rank.minSavingFraction'),
+    informational: INFORMATIONAL_DETECTORS,
   });
 }

@@ -24,8 +24,9 @@ const isLockStatement = memoTest(LOCK_STATEMENT);
  * Change: remove the lock-class wait; shorten a locking statement to its fastest observed duration, and a serialised
  * call to the resource's uncontended service time.
  */
-export const lockContention: Detector = {
+export const lockContention: Detector<'lock-contention'> = {
   id: 'lock-contention',
+  name: 'lock contention',
   detect(ctx: DetectorContext): Finding[] {
     const fallback = locationFallback(ctx.traces);
     const minWaitUs = setting(ctx, 'lock-contention.minWaitMs') * 1000;

@@ -11,8 +11,9 @@ import { fmtUs, percentileOf } from './support/stats.js';
  * (timeoutFactor × p50) at timeout + p50: it times out and one retry succeeds in a typical time.
  * With no finished peers, an unfinished call is capped at minP99Ms.
  */
-export const missingTimeout: Detector = {
+export const missingTimeout: Detector<'missing-timeout'> = {
   id: 'missing-timeout',
+  name: 'missing timeout',
   detect(ctx: DetectorContext): Finding[] {
     const fallback = locationFallback(ctx.traces);
     const ratio = setting(ctx, 'missing-timeout.tailRatio');

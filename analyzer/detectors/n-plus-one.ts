@@ -17,8 +17,9 @@ const BATCHABLE = new Set(['db', 'network', 'cache']);
  * Change: batch them into one call lasting the slowest single call plus perItemFraction × the median call per
  * extra item (the round trips go, the per-row work stays).
  */
-export const nPlusOne: Detector = {
+export const nPlusOne: Detector<'n-plus-one'> = {
   id: 'n-plus-one',
+  name: 'N+1 queries',
   detect(ctx: DetectorContext): Finding[] {
     const fallback = locationFallback(ctx.traces);
     const minCalls = setting(ctx, 'n-plus-one.minCalls');

@@ -21,8 +21,9 @@ const QUEUED: ReadonlySet<Category> = new Set<Category>(['queued']);
  * while doing other work escapes this estimate; the pinned share says how much to trust it.
  * Change: shorten the checkout by the wait (a pool large enough).
  */
-export const poolExhaustion: Detector = {
+export const poolExhaustion: Detector<'pool-exhaustion'> = {
   id: 'pool-exhaustion',
+  name: 'pool exhaustion',
   detect(ctx: DetectorContext): Finding[] {
     const fallback = locationFallback(ctx.traces);
     const minWaitUs = setting(ctx, 'pool-exhaustion.minWaitMs') * 1000;

@@ -11,8 +11,9 @@ import { fmtUs, median, sum } from './support/stats.js';
  * same URL) made more than once in one request. Statements with placeholders and no recorded parameters are
  * skipped: the values may differ. Change: remove every repeat after the first (memoized / cached).
  */
-export const repeatedCall: Detector = {
+export const repeatedCall: Detector<'repeated-call'> = {
   id: 'repeated-call',
+  name: 'repeated call',
   detect(ctx: DetectorContext): Finding[] {
     const fallback = locationFallback(ctx.traces);
     const minRepeats = setting(ctx, 'repeated-call.minRepeats');

@@ -14,8 +14,9 @@ import { siblingGroups } from './support/sibling-groups.js';
  * breaker's effect on this request). A burst that finally succeeded needed its retries: reported for the load it
  * puts on the failing dependency, with no latency saving, so ranking drops it.
  */
-export const retryStorm: Detector = {
+export const retryStorm: Detector<'retry-storm'> = {
   id: 'retry-storm',
+  name: 'retry storm',
   detect(ctx: DetectorContext): Finding[] {
     const fallback = locationFallback(ctx.traces);
     const minAttempts = setting(ctx, 'retry-storm.minAttempts');

@@ -18,8 +18,9 @@ import { siblingGroups } from './support/sibling-groups.js';
  * twice is n-plus-one's business. Calls that already overlap are a fan-out and never form a run.
  * Change: parallelize the run.
  */
-export const sequentialIo: Detector = {
+export const sequentialIo: Detector<'sequential-io'> = {
   id: 'sequential-io',
+  name: 'sequential I/O',
   detect(ctx: DetectorContext): Finding[] {
     const fallback = locationFallback(ctx.traces);
     const minCalls = setting(ctx, 'sequential-io.minCalls');

@@ -13,8 +13,9 @@ import { subtreeOnPathUs } from './support/path.js';
  * statement whose median run is slow by the same test. Change: shorten the call to the service's median DB call —
  * what an indexed, well-planned query of this service typically costs.
  */
-export const slowQuery: Detector = {
+export const slowQuery: Detector<'slow-query'> = {
   id: 'slow-query',
+  name: 'slow query',
   detect(ctx: DetectorContext): Finding[] {
     const fallback = locationFallback(ctx.traces);
     const absoluteUs = setting(ctx, 'slow-query.absoluteMs') * 1000;

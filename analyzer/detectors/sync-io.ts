@@ -61,8 +61,9 @@ function commonLocation(locations: readonly string[]): string | undefined {
  * end): the async API does the I/O off-thread and lets the loop serve them meanwhile; the run's JavaScript before and
  * after the block still holds them.
  */
-export const syncIo: Detector = {
+export const syncIo: Detector<'sync-io'> = {
   id: 'sync-io',
+  name: 'synchronous I/O',
   detect(ctx: DetectorContext): Finding[] {
     const minUs = setting(ctx, 'sync-io.minMs') * 1000;
     const occs: SyncOccurrence[] = [];

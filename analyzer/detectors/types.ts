@@ -32,7 +32,15 @@ export interface Finding {
   details?: Record<string, string | number | boolean>;
 }
 
-export interface Detector {
-  id: DetectorId;
+/**
+ * One detector: its file exports one of these, and the registry (index.ts) lists it. `Id` is the detector's own id
+ * as a literal type, so that `DetectorId` is the union of the registered ids.
+ */
+export interface Detector<Id extends string = DetectorId> {
+  id: Id;
+  /** What the report calls it (the fix card's badge; docs/detectors.md's table). */
+  name: string;
+  /** Its findings are shown even when no saving can be replayed (a profile without timing, GC off every path). */
+  informational?: boolean;
   detect(ctx: DetectorContext): Finding[];
 }

@@ -1,54 +1,10 @@
-import { isCpuProfile } from './profiles/cpuprofile.js';
-import { isSpeedscope } from './profiles/speedscope.js';
-import { isZeroXTicks } from './profiles/zerox.js';
-import { isJaeger } from './jaeger.js';
-import { isRuntimeLine } from './runtime-lines.js';
-import { isZipkin } from './zipkin.js';
-
-/** What one parsed JSON document (or JSON line) is. Decided from its content, never from the file name. */
-export type DocKind = 'otlp' | 'jaeger' | 'zipkin' | 'cpuprofile' | '0x' | 'speedscope' | 'manifest' | 'runtime' | 'unknown';
-
-export function docKind(v: unknown): DocKind {
-  if (Array.isArray(v)) return isZipkin(v) ? 'zipkin' : 'unknown';
-  if (!v || typeof v !== 'object') return 'unknown';
-  const o = v as Record<string, unknown>;
-  if (Array.isArray(o.resourceSpans)) return 'otlp';
-  // Grafana Tempo's trace API answers {"batches": [ResourceSpans]}; Jaeger's api/v3 {"result": TracesData}.
-  if (Array.isArray(o.batches) && (o.batches.length === 0 || isResourceSpans(o.batches[0]))) return 'otlp';
-  if (o.result && typeof o.result === 'object' && Array.isArray((o.result as Record<string, unknown>).resourceSpans)) return 'otlp';
-  if (isRuntimeLine(v)) return 'runtime';
-  if (o.format === 'timesink-recording') return 'manifest';
-  if (isJaeger(v)) return 'jaeger';
-  if (isCpuProfile(v)) return 'cpuprofile';
-  if (isSpeedscope(v)) return 'speedscope';
-  if (isZeroXTicks(v)) return '0x';
-  // An empty OTLP export ("{}") is valid: the Collector writes it for an empty batch.
-  if (Object.keys(o).length === 0) return 'otlp';
-  return 'unknown';
-}
-
-/** A document kind as `files[].format` names it. */
-export const FORMAT_NAMES: Record<DocKind, string> = {
-  otlp: 'otlp-json',
-  jaeger: 'jaeger-json',
-  zipkin: 'zipkin-json',
-  cpuprofile: 'cpuprofile',
-  '0x': '0x',
-  speedscope: 'speedscope',
-  manifest: 'timesink-manifest',
-  runtime: 'timesink-runtime',
-  unknown: 'unknown',
-};
+// What a parsed document is, is the formats registry's business (formats.ts); here: how to read a file's text.
 
 /** " (top-level keys: ...)" of a JSON object that is none of the known documents, for the message saying so. */
 export function describeKeys(doc: unknown): string {
   if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return '';
   const keys = Object.keys(doc).slice(0, 5);
   return keys.length ? ` (top-level keys: ${keys.map((k) => JSON.stringify(k)).join(', ')})` : '';
-}
-
-function isResourceSpans(v: unknown): boolean {
-  return !!v && typeof v === 'object' && ('scopeSpans' in v || 'instrumentationLibrarySpans' in v || 'resource' in v);
 }
 
 /** How to read a file's text, from its first bytes. */

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addTallies, tallyJsonLines, type LineSink } from './json-lines.js';
-import type { DocKind } from './detect.js';
+import type { DocKind } from './formats.js';
 
 const OTLP = JSON.stringify({ resourceSpans: [] });
 const ZIPKIN = JSON.stringify([{ traceId: 'a1', id: 'b2', timestamp: 1, duration: 1 }]);

@@ -1,4 +1,5 @@
-import { describeKeys, docKind, FORMAT_NAMES, type DocKind } from './detect.js';
+import { describeKeys } from './detect.js';
+import { docKind, formatOf, readableKind, type DocKind } from './formats.js';
 
 /**
  * What reading a run of JSON lines found. Line numbers count from the run's first line, so the two halves of a file
@@ -25,7 +26,7 @@ export interface LinesTally {
 /** Where the records of the lines go. */
 export interface LineSink {
   /** A trace or profile document; returns the spans it added. */
-  document(kind: DocKind, doc: unknown): number;
+  document(kind: Exclude<DocKind, 'unknown'>, doc: unknown): number;
   /** A recording's runtime line; false when malformed. */
   runtime(doc: unknown, line: number): boolean;
 }
@@ -54,13 +55,15 @@ export async function tallyJsonLines(
         bad(lineNo, (e as Error).message);
         continue;
       }
-      const kind = docKind(doc);
-      if (kind === 'runtime') {
+      const found = docKind(doc);
+      if (found === 'runtime') {
         if (!sink.runtime(doc, lineNo)) bad(lineNo, 'malformed runtime line');
-        t.format ??= FORMAT_NAMES.runtime;
+        t.format ??= formatOf('runtime').name;
         continue;
       }
-      if (kind === 'unknown' || kind === 'manifest') {
+      // Neither traces nor a profile (a manifest, an analysis, no known shape): not what a file of lines is read for.
+      const kind = readableKind(found);
+      if (kind === undefined) {
         if (t.format === undefined && t.unknownFirst === undefined) {
           t.unknownFirst = { line: lineNo, keys: describeKeys(doc) };
           if (stopAtUnknownFirst) return t;
@@ -68,7 +71,7 @@ export async function tallyJsonLines(
         t.unknown++;
         continue;
       }
-      t.format ??= FORMAT_NAMES[kind];
+      t.format ??= formatOf(kind).name;
       t.records++;
       t.spans += sink.document(kind, doc);
     }

@@ -5,17 +5,12 @@ import { newAccumulator, type Accumulator } from './accumulator.js';
 import { addTallies, tallyJsonLines, type LineSink, type LinesTally } from './json-lines.js';
 import { DEFAULT_SPLIT_MIN_BYTES, planSplit, readTailInWorker, type TailLines } from './split-read.js';
 import { newContext, type ConvertContext } from './context.js';
-import { describeKeys, docKind, firstNonBlank, FORMAT_NAMES, preview, textLayout, type DocKind } from './detect.js';
-import { convertJaeger } from './jaeger.js';
-import { convertOtlp } from './otlp.js';
-import { convertCpuProfile } from './profiles/cpuprofile.js';
+import { describeKeys, firstNonBlank, preview, textLayout } from './detect.js';
+import { docKind, formatOf, readableKind, TRACE_FORMAT_LIST, type DocKind } from './formats.js';
 import { FoldedReader } from './profiles/folded.js';
-import { convertSpeedscope } from './profiles/speedscope.js';
-import { convertZeroX, pidFromIsolateName } from './profiles/zerox.js';
 import { addRuntimeLine } from './runtime-lines.js';
 import { PeekableText, textChunks } from './text-stream.js';
 import { InputError } from './types.js';
-import { convertZipkin } from './zipkin.js';
 
 /** Single-document JSON files are parsed whole; beyond this they must be JSON Lines (V8 strings stop near 512 M chars). */
 export const MAX_JSON_DOCUMENT_CHARS = 500 * 1024 * 1024;
@@ -64,7 +59,7 @@ async function readText(text: PeekableText, path: string, acc: Accumulator, opts
     return readFile(path, acc, { ...opts, splitMinBytes: Number.POSITIVE_INFINITY });
   }
   const ctx = newContext(path, acc.warnings, acc.interner);
-  const notTraces = `${name}: not OTLP, Jaeger or Zipkin JSON, nor a profile: starts with ${preview(peeked.head)}`;
+  const notTraces = `${name}: not ${TRACE_FORMAT_LIST} JSON, nor a profile: starts with ${preview(peeked.head)}`;
   if (layout === 'empty') {
     // An empty span file in a recording is normal (nothing was exported yet); named explicitly, it is a mistake.
     if (!opts.discovered) throw new InputError(`${name}: the file is empty`, path);
@@ -88,13 +83,12 @@ async function readText(text: PeekableText, path: string, acc: Accumulator, opts
       if (opts.discovered) acc.partial = true;
       return skipOrThrow(`${name}: ${why}; starts with ${preview(peeked.head)}`, path, acc, opts);
     }
-    const kind = docKind(doc);
-    if (kind === 'unknown' || kind === 'runtime' || kind === 'manifest') {
-      return skipOrThrow(`${notTraces}${describeKeys(doc)}`, path, acc, opts);
-    }
+    const kind = readableKind(docKind(doc));
+    if (kind === undefined) return skipOrThrow(`${notTraces}${describeKeys(doc)}`, path, acc, opts);
     const spans = addDocument(kind, doc, ctx, acc, path, opts);
-    acc.files.push({ path, format: FORMAT_NAMES[kind], spans });
-    return FORMAT_NAMES[kind];
+    const format = formatOf(kind).name;
+    acc.files.push({ path, format, spans });
+    return format;
   }
   return readJsonLines(text, path, acc, ctx, opts, splitAt);
 }
@@ -105,38 +99,10 @@ function skipOrThrow(message: string, path: string, acc: Accumulator, opts: Read
   return undefined;
 }
 
-/** Dispatch one parsed document; returns the number of spans added. */
-function addDocument(kind: DocKind, doc: unknown, ctx: ConvertContext, acc: Accumulator, path: string, opts: ReadFileOptions): number {
-  switch (kind) {
-    case 'otlp':
-      return convertOtlp(doc, ctx, acc.spans);
-    case 'jaeger':
-      return convertJaeger(doc, ctx, acc.spans);
-    case 'zipkin':
-      return convertZipkin(doc, ctx, acc.spans);
-    case 'cpuprofile': {
-      const pid = pidFromName(path);
-      acc.profiles.push(convertCpuProfile(doc as Parameters<typeof convertCpuProfile>[0], path, pid, opts.clockFor?.(pid)?.profileOffsetUs));
-      return 0;
-    }
-    case '0x': {
-      const pid = pidFromIsolateName(path);
-      acc.profiles.push(convertZeroX(doc as Parameters<typeof convertZeroX>[0], path, pid, opts.clockFor?.(pid)?.profileOffsetUs));
-      return 0;
-    }
-    case 'speedscope':
-      acc.profiles.push(...convertSpeedscope(doc as Parameters<typeof convertSpeedscope>[0], path));
-      return 0;
-    default:
-      return 0;
-  }
-}
-
-/** `<pid>.cpuprofile` or node's `CPU.<date>.<time>.<pid>.<tid>.<seq>.cpuprofile`. */
-function pidFromName(path: string): number | undefined {
-  const b = basename(path);
-  const m = /^(\d+)\.cpuprofile$/.exec(b) ?? /^CPU\.\d+\.\d+\.(\d+)\.\d+\.\d+\.cpuprofile$/.exec(b);
-  return m ? Number(m[1]) : undefined;
+/** Dispatch one parsed document to its format's reader (formats.ts); returns the number of spans added. */
+function addDocument(kind: Exclude<DocKind, 'unknown'>, doc: unknown, ctx: ConvertContext, acc: Accumulator, path: string, opts: ReadFileOptions): number {
+  const add = formatOf(kind).add;
+  return add ? add(doc, { ctx, spans: acc.spans, profiles: acc.profiles, path, clockFor: opts.clockFor }) : 0;
 }
 
 async function readJsonLines(
@@ -167,7 +133,7 @@ async function readJsonLines(
     else t = addTallies(t, addTail(await tailOrReadHere(tail.result, path, splitAt), acc));
   }
   if (t.unknownFirst && !opts.discovered) {
-    throw new InputError(`${name}: line ${t.unknownFirst.line} is JSON but not OTLP, Jaeger or Zipkin${t.unknownFirst.keys}`, path);
+    throw new InputError(`${name}: line ${t.unknownFirst.line} is JSON but not ${TRACE_FORMAT_LIST}${t.unknownFirst.keys}`, path);
   }
   if (t.stopped) {
     // A truncated gzip or an I/O error midway: keep what was read.
@@ -175,7 +141,7 @@ async function readJsonLines(
   }
   let partial = t.stopped !== undefined;
   if (t.format === undefined && !partial && t.bad === 0 && t.unknown > 0) {
-    return skipOrThrow(`${name}: JSON Lines, but not OTLP, Jaeger or Zipkin`, path, acc, opts);
+    return skipOrThrow(`${name}: JSON Lines, but not ${TRACE_FORMAT_LIST}`, path, acc, opts);
   }
   if (t.bad > 0) {
     partial = true;

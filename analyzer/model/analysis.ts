@@ -1,6 +1,7 @@
 import type { Breakdown, Category, Fractions } from './categories.js';
 import type { Language, SpanKind, SpanStatus } from './span.js';
 import type { FrameOrigin } from './profile.js';
+import type { DetectorId } from '../detectors/registry.js';
 
 /**
  * analysis.json — the only thing the viewer, `diff` and CI read. Versioned; JSON Schema in
@@ -65,26 +66,11 @@ export interface Advice {
   sketch?: string;
 }
 
-/** Detector ids are a contract: they appear in `fixes[].detector` and in `--fail-on fix:<id>`. */
-export const DETECTOR_IDS = [
-  'sequential-io',
-  'n-plus-one',
-  'repeated-call',
-  'event-loop-blocking',
-  'sync-io',
-  'pool-exhaustion',
-  'lock-contention',
-  'concurrency-limit',
-  'slow-query',
-  'missing-timeout',
-  'retry-storm',
-  'connection-churn',
-  'fine-granularity',
-  'gc-pressure',
-  'hot-function',
-] as const;
-
-export type DetectorId = (typeof DETECTOR_IDS)[number];
+/**
+ * Detector ids are a contract: they appear in `fixes[].detector` and in `--fail-on fix:<id>`. Their one source is
+ * the registry of detectors (analyzer/detectors/registry.ts); the JSON schema's enum is tested against it.
+ */
+export type { DetectorId };
 
 export interface Fix {
   rank: number;

@@ -51,8 +51,11 @@ describe('rankFindings', () => {
     const info = finding('hot-function', []);
     const a = finding('lock-contention', [[id, [{ type: 'remove', spanIds: [ids[0]] }]]]);
     const b = finding('pool-exhaustion', [[id, [{ type: 'remove', spanIds: [ids[1]] }]]]);
-    expect(rankFindings([none, info, a, b], [at], 100_000, 10).map((f) => f.detector)).toEqual(['pool-exhaustion', 'lock-contention', 'hot-function']);
-    expect(rankFindings([none, info, a, b], [at], 100_000, 1)).toHaveLength(1);
+    const informational = new Set<DetectorId>(['hot-function']);
+    expect(rankFindings([none, info, a, b], [at], 100_000, 10, { informational }).map((f) => f.detector)).toEqual(['pool-exhaustion', 'lock-contention', 'hot-function']);
+    expect(rankFindings([none, info, a, b], [at], 100_000, 1, { informational })).toHaveLength(1);
+    // Not informational: a finding with no saving goes like any other.
+    expect(rankFindings([none, info, a, b], [at], 100_000, 10).map((f) => f.detector)).toEqual(['pool-exhaustion', 'lock-contention']);
   });
 
   it('skips a change that would lengthen a trace instead of reporting a negative saving', () => {

@@ -4,14 +4,16 @@ import type { Finding } from '../detectors/types.js';
 import type { Change } from './change.js';
 import { replay, ReplayTrace } from './replay.js';
 
-/** Detectors whose findings are worth showing even when no saving can be replayed (a profile with no timing). */
-export const INFORMATIONAL: ReadonlySet<DetectorId> = new Set<DetectorId>(['hot-function', 'gc-pressure']);
-
 export interface RankOptions {
   /** Findings whose standalone saving is below this are dropped (except informational ones). Default 0.5 ms. */
   minSavingUs?: number;
   /** And below this share of the total critical path (default 0.001), except informational ones. */
   minSavingFraction?: number;
+  /**
+   * Detectors whose findings are worth showing even when no saving can be replayed (a profile with no timing): the
+   * registry's informational ones (detectors/registry.ts). Default none.
+   */
+  informational?: ReadonlySet<DetectorId>;
 }
 
 /**
@@ -68,7 +70,8 @@ export function rankFindings(
   // A fix worth less than a thousandth of all request time is noise in a list meant to say what to change first.
   // Informational findings (a hot function, GC) stay whatever they save: an untimed profile cannot replay at all.
   const floorUs = Math.max(minSavingUs, (opts.minSavingFraction ?? 0.001) * totalCriticalPathUs);
-  const kept = scored.filter((s) => s.standalone >= floorUs || INFORMATIONAL.has(s.f.detector));
+  const informational = opts.informational ?? new Set<DetectorId>();
+  const kept = scored.filter((s) => s.standalone >= floorUs || informational.has(s.f.detector));
   kept.sort((a, b) => b.standalone - a.standalone || a.f.detector.localeCompare(b.f.detector) || a.f.title.localeCompare(b.f.title));
   // Marginal savings depend only on the fixes ranked above: the ones past `top` are never shown.
   const shown = kept.slice(0, Math.max(0, top));

@@ -1,18 +1,22 @@
 import { open, readFile, stat } from 'node:fs/promises';
 import type { AnalyzeOptions } from '../../analyzer/analyze.js';
+import { kindOfHead } from '../../analyzer/ingest/formats.js';
 import { SCHEMA_VERSION, type Analysis } from '../../analyzer/model/analysis.js';
 import { CliError, EXIT } from '../exit-codes.js';
 import type { Progress } from '../progress.js';
 import { analyzeInputs } from './analyze.js';
 
-/** Does this file start like an analysis.json (and not like an OTLP/Jaeger/Zipkin export)? */
+/**
+ * Does this file start like an analysis.json (and not like a trace export)? Its first bytes decide it (the formats
+ * registry says how an analysis starts): a trace file is not parsed twice to find out.
+ */
 async function looksLikeAnalysis(path: string): Promise<boolean> {
   const info = await stat(path).catch(() => undefined);
   if (!info?.isFile()) return false;
   const fh = await open(path, 'r');
   try {
     const { buffer, bytesRead } = await fh.read(Buffer.alloc(256), 0, 256, 0);
-    return /^\s*\{\s*"schemaVersion"\s*:/.test(buffer.subarray(0, bytesRead).toString('utf8'));
+    return kindOfHead(buffer.subarray(0, bytesRead).toString('utf8')) === 'analysis';
   } finally {
     await fh.close();
   }

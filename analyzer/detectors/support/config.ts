@@ -1,8 +1,10 @@
+import type { DetectorId } from '../registry.js';
 import type { DetectorContext } from '../types.js';
 
 /**
  * Every threshold a detector uses, with its default. Override any of them through ctx.config with the same key.
- * The reasoning behind each default is in docs/detectors.md.
+ * The reasoning behind each default is in docs/detectors.md. Keys are `<detector id>.<name>` (a registered id: the
+ * compiler checks the prefix) or `rank.<name>` for ranking.
  */
 export const DEFAULTS = {
   'sequential-io.minCalls': 2,
@@ -46,7 +48,7 @@ export const DEFAULTS = {
   'hot-function.speedup': 0.5,
   'rank.minSavingMs': 0.5,
   'rank.minSavingFraction': 0.001,
-} as const;
+} as const satisfies Record<`${DetectorId | 'rank'}.${string}`, number>;
 
 export type SettingKey = keyof typeof DEFAULTS;
 

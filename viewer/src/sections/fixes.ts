@@ -1,10 +1,14 @@
-import type { Analysis, Fix } from '../../../analyzer/model/analysis.js';
+import type { Analysis, DetectorId, Fix } from '../../../analyzer/model/analysis.js';
 import { absent, h, section } from '../dom.js';
 import { fmtCount, fmtMs, fmtPct, shortId } from '../format.js';
 
 export type OpenTrace = (traceId: string, spanIds: string[]) => void;
 
-const DETECTOR_NAME: Record<string, string> = {
+/**
+ * Each detector's name, as its registry entry (analyzer/detectors/registry.ts) gives it. A copy, because the viewer's
+ * bundle must not pull in the detectors' code: registry.test.ts holds it to the registry.
+ */
+export const DETECTOR_NAME: Record<DetectorId, string> = {
   'sequential-io': 'sequential I/O',
   'n-plus-one': 'N+1 queries',
   'repeated-call': 'repeated call',
