@@ -21,7 +21,7 @@ const CONSUMER_TSCONFIG = {
 };
 
 // Uses the API as the README shows it, and asserts types that only hold if the declarations are real: each
-// @ts-expect-error fails the check if the line does NOT error, as it would not if the export were typed `any`.
+// expected-error directive fails the check if its line does NOT error, as it would not if the export were `any`.
 const CONSUMER = `
 import { analyze, ingest, InputError, SCHEMA_VERSION, type Analysis, type IngestResult } from 'timesink';
 
