@@ -52,7 +52,16 @@ export function drawTrace(parts: WaterfallParts, t: TraceDetail, o: DrawTraceOpt
   svg.setAttribute('aria-label', `Spans of trace ${t.traceId}`);
   const labelClipId = 'wf-label-clip';
   select(svg).append('defs').append('clipPath').attr('id', labelClipId).append('rect').attr('x', 0).attr('y', 0).attr('width', labelWidthPx).attr('height', ROW);
-  const canvas: RowCanvas = { svg, x, widthPx, labelClipId, highlight: o.highlight, collapsed: o.collapsed, descendants: countDescendants(allRows), toggle: o.toggle };
+  const canvas: RowCanvas = {
+    svg,
+    x,
+    widthPx,
+    labelClipId,
+    highlight: o.highlight,
+    collapsed: o.collapsed,
+    descendants: countDescendants(allRows),
+    toggle: o.toggle,
+  };
   const pathBySpan = pathSegmentsBySpan(t);
   const highlighted: SVGGElement[] = [];
   rows.forEach((row, i) => {
