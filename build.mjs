@@ -31,10 +31,21 @@ const targets = [
 const missing = targets.filter((t) => !existsSync(t.entryPoints[0]));
 if (missing.length && process.env.TIMESINK_STRICT_BUILD) throw new Error(`missing entries: ${missing.map((t) => t.entryPoints[0])}`);
 for (const t of missing) console.warn(`[build] skipping ${t.entryPoints[0]} (not written yet)`);
-const results = await Promise.allSettled(targets.filter((t) => existsSync(t.entryPoints[0])).map((t) => build(t)));
+const present = targets.filter((t) => existsSync(t.entryPoints[0]));
+const results = await Promise.allSettled(present.map((t) => build({ ...t, metafile: true })));
 const failed = results.filter((r) => r.status === 'rejected');
 if (failed.length) {
   // Each target fails alone, so one broken entry does not hide the others' errors.
   console.error(`[build] ${failed.length} target(s) failed`);
   process.exitCode = 1;
+}
+// Test helpers live in testing/ folders (and test/); none of them, and no test, may end up in what ships.
+const TEST_CODE = /(^|\/)(testing|test)\/|\.test\.ts$/;
+for (const [i, r] of results.entries()) {
+  if (r.status !== 'fulfilled') continue;
+  const leaked = Object.keys(r.value.metafile.inputs).filter((input) => !input.includes('node_modules/') && TEST_CODE.test(input));
+  if (leaked.length) {
+    console.error(`[build] ${present[i].outfile} bundles test code: ${leaked.join(', ')}`);
+    process.exitCode = 1;
+  }
 }

@@ -5,12 +5,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { analyze } from './analyze.js';
 import { ingest } from './ingest/index.js';
-import { B, SECRET_SQL, SECRET_URL, sceneInput } from './aggregate/testing.js';
+import { B, SECRET_SQL, SECRET_URL, sceneInput } from './aggregate/testing/scene.js';
 import { CATEGORIES, emptyBreakdown, type Breakdown } from './model/categories.js';
 import type { Analysis } from './model/analysis.js';
 import type { Span } from './model/span.js';
 import { writeAllFormats } from './ingest/testing/write-formats.js';
-import { mkSpan } from './critical-path/testing.js';
+import { mkSpan } from './critical-path/testing/spans.js';
 import { emptyRuntime } from './model/runtime.js';
 
 const OPTS = { createdAt: '2026-01-01T00:00:00.000Z' };

@@ -11,7 +11,7 @@ import { createWriteStream, mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { once } from 'node:events';
-import { seededRandom } from '../test/support/seeded-random.mjs';
+import { seededRandom } from '../test/testing/seeded-random.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 export const DATA_DIR = resolve(here, '.data');

@@ -5,7 +5,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { OtlpKeyValue, OtlpSpan } from '../instrumentation/otlp-json.js';
+import type { OtlpKeyValue, OtlpSpan } from '../instrumentation/testing/otlp-json-reference.js';
 
 const bench = new URL('.', import.meta.url).pathname;
 const dir = mkdtempSync(join(tmpdir(), 'bench-gen-'));

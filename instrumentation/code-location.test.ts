@@ -7,7 +7,7 @@ import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ATTR } from '../format/recording.js';
 import { captureAppLocation, isAppFile, LocationSampler } from './code-location.js';
-import { FIXTURES, REGISTER_CJS, readSpans, runNode, tempDir, type FlatSpan } from './test-support.js';
+import { FIXTURES, REGISTER_CJS, readSpans, runNode, tempDir, type FlatSpan } from './testing/support.js';
 
 describe('LocationSampler', () => {
   it('samples each statement under one span name on its own (a driver names every query alike)', () => {

@@ -7,7 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ATTR } from '../format/recording.js';
-import { FIXTURES, REGISTER_CJS, readManifestFile, readSpans, runNode, tempDir, type RunResult } from './test-support.js';
+import { FIXTURES, REGISTER_CJS, readManifestFile, readSpans, runNode, tempDir, type RunResult } from './testing/support.js';
 
 const APP = path.join(FIXTURES, 'crash-app.cjs');
 

@@ -4,7 +4,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ATTR } from '../format/recording.js';
-import { FIXTURES, NODE24, REGISTER_CJS, REGISTER_MJS, readManifestFile, readSpans, runNode, tempDir } from './test-support.js';
+import { FIXTURES, NODE24, REGISTER_CJS, REGISTER_MJS, readManifestFile, readSpans, runNode, tempDir } from './testing/support.js';
 
 function node24Problem(): string | null {
   if (!fs.existsSync(NODE24)) return `no Node 24 binary at ${NODE24} (test/node24: npm ci --prefix test/node24)`;

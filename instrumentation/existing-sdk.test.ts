@@ -1,7 +1,7 @@
 /** An app with its own OpenTelemetry SDK: timesink must not double-instrument silently, nor break the app. */
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, REGISTER_CJS, readManifestFile, readRuntime, readSpans, runNode, tempDir } from './test-support.js';
+import { FIXTURES, REGISTER_CJS, readManifestFile, readRuntime, readSpans, runNode, tempDir } from './testing/support.js';
 
 const APP = path.join(FIXTURES, 'own-sdk-app.cjs');
 const CRASH_APP = path.join(FIXTURES, 'crash-app.cjs');

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addEncodedSpan, attributesJson, hrTimeToNanos, scopeJson, tracesDataLine, usToNanos, valueJson, writeEncodedTracesData, type EncodedScopeBatch } from './otlp-json.js';
+import { addEncodedSpan, attributesJson, hrTimeToNanos, scopeJson, usToNanos, valueJson, writeEncodedTracesData, type EncodedScopeBatch } from './otlp-json.js';
+import { tracesDataLine } from './testing/otlp-json-reference.js';
 import { LineBuffer } from './line-buffer.js';
 
 describe('OTLP JSON encoding', () => {

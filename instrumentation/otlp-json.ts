@@ -8,33 +8,6 @@ import type { ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { dbSystemOf, redactAttribute, STATEMENT_KEYS } from '../format/redact.js';
 import { LineBuffer } from './line-buffer.js';
 
-/** What OTLP/JSON values look like when read back (tests, tools). */
-export interface OtlpAnyValue {
-  stringValue?: string;
-  boolValue?: boolean;
-  intValue?: string;
-  doubleValue?: number;
-  arrayValue?: { values: OtlpAnyValue[] };
-}
-export interface OtlpKeyValue {
-  key: string;
-  value: OtlpAnyValue;
-}
-export interface OtlpSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  kind: number;
-  startTimeUnixNano: string;
-  endTimeUnixNano: string;
-  attributes: OtlpKeyValue[];
-  droppedAttributesCount?: number;
-  events?: { timeUnixNano: string; name: string; attributes: OtlpKeyValue[] }[];
-  links?: { traceId: string; spanId: string; attributes: OtlpKeyValue[] }[];
-  status: { code: number; message?: string };
-}
-
 export function valueJson(v: unknown): string {
   switch (typeof v) {
     case 'string':
@@ -192,35 +165,11 @@ export function spanJson(span: ReadableSpan, startUs: number, endUs: number, ext
   return s;
 }
 
-/** Serialised spans of one instrumentation scope. */
-export interface ScopeBatch {
-  scopeJson: string;
-  spans: string[];
-}
-
 export function scopeJson(name: string, version?: string): string {
   return version ? `{"name":${JSON.stringify(name)},"version":${JSON.stringify(version)}}` : `{"name":${JSON.stringify(name)}}`;
 }
 
 const COMMA = 0x2c;
-
-/** Writes one TracesData line (the batches under one resource) into `out`, span by span. */
-export function writeTracesData(out: LineBuffer, resourceAttributesJson: string, batches: Iterable<ScopeBatch>): void {
-  out.str(`{"resourceSpans":[{"resource":{"attributes":${resourceAttributesJson}},"scopeSpans":[`);
-  let firstScope = true;
-  for (const b of batches) {
-    if (!b.spans.length) continue;
-    if (!firstScope) out.byte(COMMA);
-    firstScope = false;
-    out.str(`{"scope":${b.scopeJson},"spans":[`);
-    for (let i = 0; i < b.spans.length; i++) {
-      if (i) out.byte(COMMA);
-      out.str(b.spans[i]!);
-    }
-    out.str(']}');
-  }
-  out.str(']}]}\n');
-}
 
 /**
  * Spans of one instrumentation scope already encoded as UTF-8, comma-separated, in a buffer of their own: a span is
@@ -239,7 +188,10 @@ export function addEncodedSpan(batch: EncodedScopeBatch, spanJsonText: string): 
   batch.bytes.str(spanJsonText);
 }
 
-/** Writes one TracesData line of the encoded batches into `out` and empties them (same bytes as writeTracesData). */
+/**
+ * Writes one TracesData line of the encoded batches into `out` and empties them. Its reference, built from whole
+ * strings, is instrumentation/testing/otlp-json-reference.ts's tracesDataLine.
+ */
 export function writeEncodedTracesData(out: LineBuffer, resourceAttributesJson: string, batches: Iterable<EncodedScopeBatch>): void {
   out.str(`{"resourceSpans":[{"resource":{"attributes":${resourceAttributesJson}},"scopeSpans":[`);
   let firstScope = true;
@@ -253,11 +205,4 @@ export function writeEncodedTracesData(out: LineBuffer, resourceAttributesJson: 
     out.str(']}');
   }
   out.str(']}]}\n');
-}
-
-/** One TracesData line as a string (tests, tools): what writeTracesData writes. */
-export function tracesDataLine(resourceAttributesJson: string, batches: Iterable<ScopeBatch>): string {
-  const out = new LineBuffer();
-  writeTracesData(out, resourceAttributesJson, batches);
-  return out.take().toString('utf8');
 }

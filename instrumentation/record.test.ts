@@ -9,7 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { ATTR } from '../format/recording.js';
 import { ingest } from '../analyzer/ingest/index.js';
 import { runRecord } from './record.js';
-import { FIXTURES, REPO, parseSlices, readManifestFile, readSpans, tempDir, type FlatSpan } from './test-support.js';
+import { FIXTURES, REPO, parseSlices, readManifestFile, readSpans, tempDir, type FlatSpan } from './testing/support.js';
 
 const CJS_APP = path.join(FIXTURES, 'cjs-app.cjs');
 

@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ATTR } from '../format/recording.js';
-import { FIXTURES, REGISTER_CJS, parseSlices, readManifestFile, readRuntime, readSpans, runNode, tempDir, type FlatSpan, type RunResult } from './test-support.js';
+import { FIXTURES, REGISTER_CJS, parseSlices, readManifestFile, readRuntime, readSpans, runNode, tempDir, type FlatSpan, type RunResult } from './testing/support.js';
 
 describe('register.cjs on a CommonJS app', () => {
   const dir = tempDir();

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { burnCpuMs } from './test-burn.js';
+import { burnCpuMs } from './testing/burn-cpu.js';
 import { OnThreadTracker } from './on-thread.js';
 import { addSlice, formatSlices, newTiming } from './span-timing.js';
 

@@ -6,7 +6,7 @@
 import path from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { ATTR } from '../format/recording.js';
-import { FIXTURES, REGISTER_CJS, parseSlices, readSpans, runNode, tempDir, type FlatSpan } from './test-support.js';
+import { FIXTURES, REGISTER_CJS, parseSlices, readSpans, runNode, tempDir, type FlatSpan } from './testing/support.js';
 
 const N = 200; // more children than the old default slice cap (64) allowed the parent; the cap is 256 now
 

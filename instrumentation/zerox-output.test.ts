@@ -8,7 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { compactPreprocessed, findAnchorInPreprocessed, finishZeroXFolder, type PreprocessedLog } from './zerox-output.js';
-import { tempDir } from './test-support.js';
+import { tempDir } from './testing/support.js';
 
 describe('compactPreprocessed', () => {
   it('keeps only the code entries ticks refer to, renumbered in first-use order, ticks otherwise unchanged', () => {

@@ -5,7 +5,7 @@
 import { createRequire } from 'node:module';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURES, REGISTER_CJS, runNode, tempDir, type RunResult } from './test-support.js';
+import { FIXTURES, REGISTER_CJS, runNode, tempDir, type RunResult } from './testing/support.js';
 
 const SOFT_EXIT = createRequire(import.meta.url).resolve('0x/lib/preload/soft-exit.js');
 

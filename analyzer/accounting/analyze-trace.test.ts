@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { MIN_QUEUED_RUN_US, analyzeTrace } from './analyze-trace.js';
 import { buildThreadIndex } from './thread-index.js';
-import { arbTraceSpans, mkSpan, mkTrace } from '../critical-path/testing.js';
+import { arbTraceSpans, mkSpan, mkTrace } from '../critical-path/testing/spans.js';
 import { classifyAll } from '../classify/classify.js';
 import { CATEGORIES, emptyBreakdown, fractionsOf, type Breakdown, type Category } from '../model/categories.js';
 import { emptyRuntime, type RuntimeData } from '../model/runtime.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { queueingBeforeFirstSpan } from './before-first-span.js';
 import { buildThreadIndex } from './thread-index.js';
-import { mkSpan, mkTrace } from '../critical-path/testing.js';
+import { mkSpan, mkTrace } from '../critical-path/testing/spans.js';
 import { emptyRuntime } from '../model/runtime.js';
 import type { Span } from '../model/span.js';
 import type { Trace } from '../model/trace.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { OperationTable, operationKey, statementTemplate, urlTemplate } from './operation-key.js';
-import { mkSpan } from '../critical-path/testing.js';
+import { mkSpan } from '../critical-path/testing/spans.js';
 import type { Span } from '../model/span.js';
 
 const q = (sql: string, extra: Partial<Span> = {}): Span =>

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { buildThreadIndex, busyRunBefore, queuedRunsInWait, type PidTimeline } from './thread-index.js';
-import { mkSpan, mkTrace } from '../critical-path/testing.js';
+import { mkSpan, mkTrace } from '../critical-path/testing/spans.js';
 import { emptyRuntime, type GcPause } from '../model/runtime.js';
 import type { Slice } from '../model/span.js';
 

@@ -8,7 +8,7 @@ import { summarizeEndpoints } from './endpoints.js';
 import { summarizeProfile } from './profile-summary.js';
 import { analyzeTrace } from '../accounting/analyze-trace.js';
 import { classifyAll } from '../classify/classify.js';
-import { arbTraceSpans, mkSpan, mkTrace } from '../critical-path/testing.js';
+import { arbTraceSpans, mkSpan, mkTrace } from '../critical-path/testing/spans.js';
 import { CATEGORIES, emptyBreakdown } from '../model/categories.js';
 import type { Fix } from '../model/analysis.js';
 import type { Span } from '../model/span.js';

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { classifyAll, classifySpan, matchingRule } from './classify.js';
 import { RULES } from './rules.js';
-import { mkSpan } from '../critical-path/testing.js';
+import { mkSpan } from '../critical-path/testing/spans.js';
 import type { SpanClass } from '../model/categories.js';
 import type { Span } from '../model/span.js';
 

@@ -1,6 +1,6 @@
 import type { SpanClass } from '../model/categories.js';
 import type { AttrValue, Span } from '../model/span.js';
-import { memoTest } from './memo-test.js';
+import { memoTest } from './memo-regex.js';
 
 /**
  * The classification rules, in order: the first rule whose test matches decides the span's class.

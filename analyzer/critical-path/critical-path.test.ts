@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { criticalPath, type PathPiece } from './critical-path.js';
-import { arbTraceSpans, mkSpan, mkTrace } from './testing.js';
+import { arbTraceSpans, mkSpan, mkTrace } from './testing/spans.js';
 import type { Span } from '../model/span.js';
 
 const flat = (p: PathPiece[]): [string, number, number][] => p.map((x) => [x.span.spanId, x.startUs, x.endUs]);

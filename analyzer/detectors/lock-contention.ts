@@ -9,7 +9,7 @@ import { fmtUs, median, sum } from './support/stats.js';
 import { subtreeOnPathUs } from './support/path.js';
 import type { Change } from '../replay/change.js';
 import { serializedGroups } from './support/serialized.js';
-import { memoTest } from '../classify/memo-test.js';
+import { memoTest } from '../classify/memo-regex.js';
 
 /** Statements that *wait for a lock* as their main job. Row locks (FOR UPDATE) count when they run long. */
 const LOCK_STATEMENT = /\b(?:pg_advisory(?:_xact)?_lock|get_lock\s*\(|lock\s+tables?\b|for\s+update\b|for\s+share\b)/i;

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { DOCUMENT_FORMATS, docKind, formatOf, kindOfHead, readableKind, TRACE_FORMAT_LIST, type DocKind } from './formats.js';
 import { analyze } from '../analyze.js';
-import { sceneInput } from '../aggregate/testing.js';
+import { sceneInput } from '../aggregate/testing/scene.js';
 
 /** One small document of each kind, as the tools that write them do. */
 const EXAMPLES: [Exclude<DocKind, 'unknown'>, unknown][] = [

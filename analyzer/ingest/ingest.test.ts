@@ -7,7 +7,7 @@ import { ingest, InputError } from './index.js';
 import { comparable, toOtlpJson, writeAllFormats } from './testing/write-formats.js';
 import { sid, span, TRACE_A, TRACE_B } from './testing/spans.js';
 import type { Span } from '../model/span.js';
-import { corpus, corporaSuite, HAVE_CORPORA } from '../../test/support/corpora.js';
+import { corpus, corporaSuite, HAVE_CORPORA } from '../../test/testing/corpora.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'ts-ingest-'));
 
@@ -206,7 +206,7 @@ describe('ingest: OTLP variants', () => {
 describe('ingest: cost', () => {
   it('stays within 2.5x the CPU time of reading and JSON.parse-ing the same lines (40k spans)', async () => {
     const { writeSyntheticOtlpJsonl } = await import('./testing/synthetic.js');
-    const { parseOnlyMs, ingestMs } = await import('./testing/bench-ingest.js');
+    const { parseOnlyMs, ingestMs } = await import('../../bench/ingest-cpu.js');
     const f = join(tmp(), 'big.jsonl');
     writeSyntheticOtlpJsonl(f, 40_000);
     await ingestMs(f); // warm up the JIT for both paths

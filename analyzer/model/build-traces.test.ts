@@ -5,7 +5,7 @@ import type { Warning } from './analysis.js';
 import { buildTraces } from './build-traces.js';
 import { analyzeTrace } from '../accounting/analyze-trace.js';
 import type { Span } from './span.js';
-import { corpus, corporaSuite, HAVE_CORPORA } from '../../test/support/corpora.js';
+import { corpus, corporaSuite, HAVE_CORPORA } from '../../test/testing/corpora.js';
 
 function build(spans: Span[]) {
   const warnings: Warning[] = [];

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { Ajv } from 'ajv';
 import { analyze } from '../analyze.js';
-import { sceneInput } from '../aggregate/testing.js';
+import { sceneInput } from '../aggregate/testing/scene.js';
 import { CATEGORIES } from '../model/categories.js';
 
 const schema = JSON.parse(readFileSync(new URL('./analysis.schema.json', import.meta.url), 'utf8')) as Record<string, unknown>;

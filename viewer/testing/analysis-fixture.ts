@@ -14,7 +14,7 @@ import type {
 import type { FrameOrigin } from '../../analyzer/model/profile.js';
 import type { Language, SpanKind } from '../../analyzer/model/span.js';
 import { xss } from './xss-corpus.js';
-import { seededRandom } from '../../test/support/seeded-random.mjs';
+import { seededRandom } from '../../test/testing/seeded-random.mjs';
 
 /**
  * A realistic, internally consistent Analysis built by hand for the viewer's tests and screenshots:

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { stableOrder } from './order.js';
 import { kthSmallest, percentile } from './stats.js';
-import { seededRandom } from '../../../test/support/seeded-random.mjs';
+import { seededRandom } from '../../../test/testing/seeded-random.mjs';
 
 /** What the callers did before: a stable sort of the indices by key. */
 function comparatorOrder(keys: Float64Array): number[] {

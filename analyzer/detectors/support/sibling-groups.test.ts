@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mkSpan, mkTrace } from '../../critical-path/testing.js';
+import { mkSpan, mkTrace } from '../../critical-path/testing/spans.js';
 import type { AnalyzedTrace } from '../../model/trace.js';
 import { siblingGroups } from './sibling-groups.js';
 

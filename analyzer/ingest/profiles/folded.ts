@@ -10,11 +10,6 @@ const LINE = /^(.+?)\s+(\d+(?:\.\d+)?)$/;
 // py-spy frame: "function (path/to/file.py:12)".
 const PYSPY_FRAME = /^(.*) \((.+?):(\d+)\)$/;
 
-export function looksFolded(line: string): boolean {
-  const m = LINE.exec(line.trim());
-  return !!m && !m[1]!.startsWith('{') && !m[1]!.startsWith('[') && !m[1]!.startsWith('<');
-}
-
 /** Folded frames usually carry no file: judge by the name (perf marks native code with [brackets] or ::). */
 function bareOrigin(name: string): FrameOrigin {
   if (/node_modules|site-packages|dist-packages/.test(name)) return 'dependency';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { WaterfallSpan } from '../../../analyzer/model/analysis.js';
-import { countDescendants, treeOrder, withoutCollapsed } from './waterfall.js';
+import type { WaterfallSpan } from '../../../../analyzer/model/analysis.js';
+import { countDescendants, treeOrder, withoutCollapsed } from './rows.js';
 
 const span = (spanId: string, parentSpanId: string | undefined, startMs: number): WaterfallSpan => ({
   spanId,

@@ -1,15 +1,15 @@
 /**
  * Ingest cost (process CPU time) against the floor (reading the same lines and JSON.parse'ing each, nothing else).
- * Run: npx esbuild analyzer/ingest/testing/bench-ingest.ts --bundle --platform=node --format=esm \
- *        --packages=external --outfile=/tmp/bench-ingest.mjs && node /tmp/bench-ingest.mjs [spans]
+ * Run: npx esbuild bench/ingest-cpu.ts --bundle --platform=node --format=esm \
+ *        --packages=external --outfile=/tmp/ingest-cpu.mjs && node /tmp/ingest-cpu.mjs [spans]
  */
 import { createReadStream, mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { ingest } from '../index.js';
-import { buildTraces } from '../../model/build-traces.js';
-import { writeSyntheticOtlpJsonl } from './synthetic.js';
+import { ingest } from '../analyzer/ingest/index.js';
+import { buildTraces } from '../analyzer/model/build-traces.js';
+import { writeSyntheticOtlpJsonl } from '../analyzer/ingest/testing/synthetic.js';
 
 /** Process CPU milliseconds (user + system): steadier than wall time on a shared machine. */
 function cpuMs(): number {
@@ -33,7 +33,7 @@ export async function ingestMs(path: string): Promise<{ ms: number; spans: numbe
   return { ms: cpuMs() - t0, spans: r.spans.length };
 }
 
-if (process.argv[1]?.endsWith('bench-ingest.mjs')) {
+if (process.argv[1]?.endsWith('ingest-cpu.mjs')) {
   const spans = Number(process.argv[2] ?? 1_000_000);
   const dir = mkdtempSync(join(tmpdir(), 'ts-bench-'));
   const path = join(dir, 'spans.jsonl');

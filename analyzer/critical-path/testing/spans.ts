@@ -3,8 +3,8 @@
  * so expected results can be computed by hand.
  */
 import fc from 'fast-check';
-import type { Span } from '../model/span.js';
-import type { Trace } from '../model/trace.js';
+import type { Span } from '../../model/span.js';
+import type { Trace } from '../../model/trace.js';
 
 export function mkSpan(spanId: string, parentSpanId: string | undefined, startUs: number, endUs: number, extra: Partial<Span> = {}): Span {
   return {

@@ -5,10 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll } from 'vitest';
-import { MANIFEST_FILE, type Manifest, type RuntimeLine } from '../format/recording.js';
-import type { OtlpAnyValue, OtlpSpan } from './otlp-json.js';
+import { MANIFEST_FILE, type Manifest, type RuntimeLine } from '../../format/recording.js';
+import type { OtlpAnyValue, OtlpSpan } from './otlp-json-reference.js';
 
-export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+export const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 export const REGISTER_CJS = path.join(REPO, 'dist', 'register.cjs');
 export const REGISTER_MJS = path.join(REPO, 'dist', 'register.mjs');
 export const FIXTURES = path.join(REPO, 'test', 'fixtures', 'apps');

@@ -2,10 +2,10 @@
  * A small, fully hand-computed input for pipeline tests (analyze, schema, format equivalence).
  * Expected numbers are derived in the comments; tests assert them.
  */
-import { emptyRuntime } from '../model/runtime.js';
-import type { Profile } from '../model/profile.js';
-import type { Span } from '../model/span.js';
-import type { IngestResult } from '../ingest/types.js';
+import { emptyRuntime } from '../../model/runtime.js';
+import type { Profile } from '../../model/profile.js';
+import type { Span } from '../../model/span.js';
+import type { IngestResult } from '../../ingest/types.js';
 
 export const B = 1_700_000_000_000_000;
 export const SECRET_SQL = "SELECT * FROM orders WHERE id = 42 AND token = 'secret-token'";
