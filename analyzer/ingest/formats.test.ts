@@ -43,6 +43,8 @@ describe('the formats registry', () => {
       expect(f.add !== undefined, f.kind).toBe(f.role === 'traces' || f.role === 'profile');
       expect(readableKind(f.kind), f.kind).toBe(f.add ? f.kind : undefined);
       expect(formatOf(f.kind)).toBe(f);
+      // A trace format is named in the messages about files that are none of them.
+      if (f.role === 'traces') expect(f.label, f.kind).toBeTruthy();
     }
     expect(readableKind('unknown')).toBeUndefined();
   });

@@ -4,7 +4,7 @@ import type { Profile } from '../model/profile.js';
 import type { Span } from '../model/span.js';
 import type { ConvertContext } from './context.js';
 import { convertJaeger, isJaeger } from './jaeger.js';
-import { convertOtlp } from './otlp.js';
+import { convertOtlp, isOtlp } from './otlp.js';
 import { convertCpuProfile, isCpuProfile } from './profiles/cpuprofile.js';
 import { convertSpeedscope, isSpeedscope } from './profiles/speedscope.js';
 import { convertZeroX, isZeroXTicks, pidFromIsolateName } from './profiles/zerox.js';
@@ -49,25 +49,13 @@ const format = <Kind extends string>(f: DocumentFormat<Kind>): DocumentFormat<Ki
 
 const isObject = (v: unknown): v is Record<string, unknown> => !!v && typeof v === 'object' && !Array.isArray(v);
 
-function isResourceSpans(v: unknown): boolean {
-  return !!v && typeof v === 'object' && ('scopeSpans' in v || 'instrumentationLibrarySpans' in v || 'resource' in v);
-}
-
 const otlp = format({
   kind: 'otlp',
   name: 'otlp-json',
   role: 'traces',
   label: 'OTLP',
   description: 'OTLP JSON `TracesData` / `ExportTraceServiceRequest`',
-  sniff: (v) => {
-    if (!isObject(v)) return false;
-    if (Array.isArray(v.resourceSpans)) return true;
-    // Grafana Tempo's trace API answers {"batches": [ResourceSpans]}; Jaeger's api/v3 {"result": TracesData}.
-    if (Array.isArray(v.batches) && (v.batches.length === 0 || isResourceSpans(v.batches[0]))) return true;
-    if (v.result && typeof v.result === 'object' && Array.isArray((v.result as Record<string, unknown>).resourceSpans)) return true;
-    // An empty OTLP export ("{}") is valid: the Collector writes it for an empty batch. No other format is "{}".
-    return Object.keys(v).length === 0;
-  },
+  sniff: isOtlp,
   add: (doc, into) => convertOtlp(doc, into.ctx, into.spans),
 });
 

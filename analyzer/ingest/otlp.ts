@@ -83,6 +83,22 @@ export function keyValues(list: unknown): Attributes {
   return out;
 }
 
+/** Is this an OTLP JSON export: TracesData / ExportTraceServiceRequest, or an API's wrapping of it? */
+export function isOtlp(doc: unknown): boolean {
+  if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return false;
+  const o = doc as Json;
+  if (Array.isArray(o.resourceSpans)) return true;
+  // Grafana Tempo's trace API answers {"batches": [ResourceSpans]}; Jaeger's api/v3 {"result": TracesData}.
+  if (Array.isArray(o.batches) && (o.batches.length === 0 || isResourceSpans(o.batches[0]))) return true;
+  if (o.result && typeof o.result === 'object' && Array.isArray((o.result as Json).resourceSpans)) return true;
+  // An empty OTLP export ("{}") is valid: the Collector writes it for an empty batch. No other format is "{}".
+  return Object.keys(o).length === 0;
+}
+
+function isResourceSpans(v: unknown): boolean {
+  return !!v && typeof v === 'object' && ('scopeSpans' in v || 'instrumentationLibrarySpans' in v || 'resource' in v);
+}
+
 /** Convert one OTLP TracesData object; appends to `out`. Returns how many spans were added. */
 export function convertOtlp(doc: unknown, ctx: ConvertContext, out: Span[]): number {
   const before = out.length;
