@@ -54,5 +54,6 @@ export function findFixes(ctx: DetectorContext, totalCriticalPathUs: number, top
   return rankFindings(findings, ctx.traces, totalCriticalPathUs, top, {
     minSavingUs: setting(ctx, 'rank.minSavingMs') * 1000,
     minSavingFraction: setting(ctx, 'rank.minSavingFraction'),
+    minSavingPerRequestUs: setting(ctx, 'rank.minSavingMsPerRequest') * 1000,
   });
 }

@@ -35,13 +35,64 @@ describe('rankFindings', () => {
     const id = at.trace.traceId;
     const par = finding('sequential-io', [[id, [{ type: 'parallelize', spanIds: ids }]]]); // saves 50
     const rm = finding('slow-query', [[id, [{ type: 'shorten', spanId: ids[1], byUs: 20_000 }]]]); // saves 20 alone
-    const fixes = rankFindings([rm, par], [at], 100_000, 10);
-    expect(fixes.map((f) => [f.rank, f.detector])).toEqual([[1, 'sequential-io'], [2, 'slow-query']]);
+    const caps: Change[] = [{ type: 'cap', spanId: ids[1], maxUs: 10_000 }, { type: 'cap', spanId: ids[2], maxUs: 10_000 }];
+    const capped = finding('missing-timeout', [[id, caps]]); // saves 20 + 20 alone
+    const fixes = rankFindings([rm, par, capped], [at], 100_000, 10);
+    expect(fixes.map((f) => [f.rank, f.detector])).toEqual([[1, 'sequential-io'], [2, 'missing-timeout']]);
     expect(fixes[0].savingMs).toBeCloseTo(50, 6);
-    expect(fixes[1].standaloneSavingMs).toBeCloseTo(20, 6);
-    // After parallelizing, the 30 ms query shrinks to 10 ms: the group now waits max(20, 10, 30) = 30 → no gain.
-    expect(fixes[1].savingMs).toBeCloseTo(0, 6);
     expect(fixes[0].savingFraction).toBeCloseTo(0.5, 6);
+    // After parallelizing, the group waits max(20, 30, 30) = 30; with both capped at 10 ms, max(20, 10, 10) = 20.
+    // slow-query (20 alone, nothing after the parallelization) is not listed.
+    expect(fixes[1].standaloneSavingMs).toBeCloseTo(40, 6);
+    expect(fixes[1].savingMs).toBeCloseTo(10, 6);
+  });
+
+  it('a fix whose marginal saving is 0 after the ones above is not a fix: dropped, the rest re-priced', () => {
+    const { at, ids } = sequential();
+    const id = at.trace.traceId;
+    const par = finding('sequential-io', [[id, [{ type: 'parallelize', spanIds: ids }]]]); // saves 50
+    // Alone it saves 20; after parallelizing, the group waits max(20, 10, 30) = 30: nothing.
+    const rm = finding('slow-query', [[id, [{ type: 'shorten', spanId: ids[1], byUs: 20_000 }]]]);
+    const fixes = rankFindings([rm, par], [at], 100_000, 10);
+    expect(fixes.map((f) => f.detector)).toEqual(['sequential-io']);
+    // Without the fix above it, it is one.
+    expect(rankFindings([rm], [at], 100_000, 10).map((f) => f.savingMs)).toEqual([20]);
+  });
+
+  it('floors: 1 ms per affected request and a thousandth of the total, both standalone', () => {
+    const { at, ids } = sequential();
+    const id = at.trace.traceId;
+    const small = finding('slow-query', [[id, [{ type: 'shorten', spanId: ids[0], byUs: 900 }]]]); // 0.9 ms in 1 request
+    const enough = finding('slow-query', [[id, [{ type: 'shorten', spanId: ids[0], byUs: 1000 }]]], 'enough');
+    expect(rankFindings([small], [at], 100_000, 10)).toHaveLength(0);
+    expect(rankFindings([enough], [at], 100_000, 10)).toHaveLength(1);
+    expect(rankFindings([small], [at], 100_000, 10, { minSavingPerRequestUs: 500 })).toHaveLength(1);
+    // A share floor: 1 ms of a 2 s total is half a thousandth.
+    expect(rankFindings([enough], [at], 2_000_000, 10)).toHaveLength(0);
+    // An informational finding with changes is priced like any other; one without (an untimed profile) stays.
+    const timedHot = finding('hot-function', [[id, [{ type: 'shorten', spanId: at.trace.root.spanId, byUs: 300 }]]]);
+    expect(rankFindings([timedHot], [at], 100_000, 10)).toHaveLength(0);
+    expect(rankFindings([finding('hot-function', [])], [at], 100_000, 10)).toHaveLength(1);
+  });
+
+  it('findings of one change group become one fix with the joint replayed saving', () => {
+    const { at, ids } = sequential();
+    const id = at.trace.traceId;
+    const group = { key: 'loop', title: 'Change the loop', why: 'both' };
+    // Each alone: removing one of the three queries saves its own duration (20, 30).
+    const a = { ...finding('n-plus-one', [[id, [{ type: 'remove', spanIds: [ids[0]] }]]], 'a'), changeGroup: group, confidence: 'high' as const };
+    const b = { ...finding('n-plus-one', [[id, [{ type: 'remove', spanIds: [ids[1]] }]]], 'b'), changeGroup: group, confidence: 'medium' as const };
+    const other = finding('slow-query', [[id, [{ type: 'remove', spanIds: [ids[2]] }]]], 'other');
+    const fixes = rankFindings([a, other, b], [at], 100_000, 10);
+    expect(fixes.map((f) => [f.title, f.savingMs])).toEqual([
+      ['Change the loop', 50],
+      ['other', 30],
+    ]);
+    expect(fixes[0].confidence).toBe('medium');
+    expect(fixes[0].details).toEqual({ mergedFindings: 2 });
+    // Different keys never merge.
+    const b2 = { ...b, changeGroup: { ...group, key: 'another loop' } };
+    expect(rankFindings([a, b2], [at], 100_000, 10).map((f) => f.title)).toEqual(['b', 'a']);
   });
 
   it('drops findings with no saving unless informational, and cuts to top', () => {

@@ -3,8 +3,12 @@ import type { AnalyzedTrace } from '../model/trace.js';
 import type { Finding } from '../detectors/types.js';
 import type { Change } from './change.js';
 import { replay, ReplayTrace } from './replay.js';
+import { mergeChangeGroups } from './change-groups.js';
 
-/** Detectors whose findings are worth showing even when no saving can be replayed (a profile with no timing). */
+/**
+ * Detectors whose findings are worth showing even when no saving can be replayed (a profile with no timing): only a
+ * finding of theirs with no change at all is exempt from the floors; one with changes is priced like any other.
+ */
 export const INFORMATIONAL: ReadonlySet<DetectorId> = new Set<DetectorId>(['hot-function', 'gc-pressure']);
 
 export interface RankOptions {
@@ -12,6 +16,8 @@ export interface RankOptions {
   minSavingUs?: number;
   /** And below this share of the total critical path (default 0.001), except informational ones. */
   minSavingFraction?: number;
+  /** And below this mean saving per affected request (default 1 ms): less is noise a user cannot feel. */
+  minSavingPerRequestUs?: number;
 }
 
 /**
@@ -22,15 +28,23 @@ export interface RankOptions {
  *    savingMs is the further reduction. A finding whose changes would lengthen some trace given the ones above it
  *    (e.g. a batch estimate slower than an already-parallelized fan-out) is not applied and saves 0 there.
  * So savings add up to at most the total critical path: Σ savingMs = Σ (original − final) over traces.
+ *
+ * Before all that, findings that declare the same change group merge into one (change-groups.ts): one edit, one fix,
+ * its saving the joint replay of all the members' changes. A fix must clear every floor, standalone and again
+ * marginally (after those above it): `minSavingUs` in all, `minSavingFraction` of the total and
+ * `minSavingPerRequestUs` per affected request. One whose marginal saving falls below them (nothing left once the
+ * fixes above are applied, e.g. the same spans) is not a fix: it is dropped and the list re-priced without it.
  */
 export function rankFindings(
-  findings: readonly Finding[],
+  proposed: readonly Finding[],
   traces: readonly AnalyzedTrace[],
   totalCriticalPathUs: number,
   top: number,
   opts: RankOptions = {},
 ): Fix[] {
+  const findings = mergeChangeGroups(proposed);
   const minSavingUs = opts.minSavingUs ?? 500;
+  const perRequestUs = opts.minSavingPerRequestUs ?? 1000;
   const byId = new Map(traces.map((t) => [t.trace.traceId, t]));
   const originalOf = (at: AnalyzedTrace): number => replay(at, []);
 
@@ -65,15 +79,62 @@ export function rankFindings(
     }
     return { f, fi, standalone };
   });
-  // A fix worth less than a thousandth of all request time is noise in a list meant to say what to change first.
-  // Informational findings (a hot function, GC) stay whatever they save: an untimed profile cannot replay at all.
+  // A fix worth less than a thousandth of all request time, or than a millisecond per request it touches, is noise
+  // in a list meant to say what to change first. Informational findings with no change at all (an untimed profile
+  // cannot replay) stay whatever they save.
   const floorUs = Math.max(minSavingUs, (opts.minSavingFraction ?? 0.001) * totalCriticalPathUs);
-  const kept = scored.filter((s) => s.standalone >= floorUs || INFORMATIONAL.has(s.f.detector));
-  kept.sort((a, b) => b.standalone - a.standalone || a.f.detector.localeCompare(b.f.detector) || a.f.title.localeCompare(b.f.title));
-  // Marginal savings depend only on the fixes ranked above: the ones past `top` are never shown.
-  const shown = kept.slice(0, Math.max(0, top));
+  const exempt = (f: Finding): boolean => f.changes.size === 0 && INFORMATIONAL.has(f.detector);
+  const worthIt = (f: Finding, savingUs: number): boolean =>
+    exempt(f) || (savingUs > 0 && savingUs >= floorUs && savingUs >= perRequestUs * affectedOf(f, byId));
+  let candidates = scored.filter((s) => worthIt(s.f, s.standalone));
+  candidates.sort((a, b) => b.standalone - a.standalone || a.f.detector.localeCompare(b.f.detector) || a.f.title.localeCompare(b.f.title));
 
-  // 2. Marginal: per trace, the shown findings in rank order, each applied on top of those before it that helped.
+  // Marginal savings depend only on the fixes ranked above: the ones past `top` are never shown. A shown fix whose
+  // marginal saving misses the floors goes, and the list is priced again without it (the set only shrinks).
+  let shown = candidates.slice(0, Math.max(0, top));
+  let gain = marginalGains(shown, touching, byId, afterAlone, originalOf);
+  for (;;) {
+    const weak = new Set(shown.filter((s) => !worthIt(s.f, sumOf(gain.get(s.fi)!))).map((s) => s.fi));
+    if (weak.size === 0) break;
+    candidates = candidates.filter((s) => !weak.has(s.fi));
+    shown = candidates.slice(0, Math.max(0, top));
+    gain = marginalGains(shown, touching, byId, afterAlone, originalOf);
+  }
+
+  const fixes: Fix[] = [];
+  for (const { f, fi, standalone } of shown) {
+    const marginal = sumOf(gain.get(fi)!);
+    const savingMs = marginal / 1000;
+    fixes.push({
+      rank: 0,
+      detector: f.detector,
+      title: f.title,
+      why: f.why,
+      savingMs,
+      savingFraction: totalCriticalPathUs > 0 ? marginal / totalCriticalPathUs : 0,
+      standaloneSavingMs: standalone / 1000,
+      confidence: f.confidence,
+      service: f.service,
+      endpoint: f.endpoint,
+      affectedTraces: affectedOf(f, byId),
+      advice: f.advice,
+      evidence: f.evidence,
+      ...(f.details ? { details: f.details } : {}),
+    });
+  }
+  return fixes.map((fix, i) => ({ ...fix, rank: i + 1 }));
+}
+
+type Touching = Map<string, { f: number; k: number; changes: Change[] }[]>;
+
+/** Per shown finding (by index), its marginal gain in each of its traces: applied in rank order, per trace. */
+function marginalGains(
+  shown: readonly { f: Finding; fi: number }[],
+  touching: Touching,
+  byId: ReadonlyMap<string, AnalyzedTrace>,
+  afterAlone: readonly Float64Array[],
+  originalOf: (at: AnalyzedTrace) => number,
+): Map<number, Float64Array> {
   const rankOf = new Map<number, number>(shown.map((s, r) => [s.fi, r]));
   const gain = new Map<number, Float64Array>(shown.map((s) => [s.fi, new Float64Array(s.f.changes.size)]));
   for (const [traceId, list] of touching) {
@@ -93,28 +154,18 @@ export function rankFindings(
       current = after;
     }
   }
+  return gain;
+}
 
-  const fixes: Fix[] = [];
-  for (const { f, fi, standalone } of shown) {
-    let marginal = 0;
-    for (const g of gain.get(fi)!) marginal += g;
-    const savingMs = marginal / 1000;
-    fixes.push({
-      rank: 0,
-      detector: f.detector,
-      title: f.title,
-      why: f.why,
-      savingMs,
-      savingFraction: totalCriticalPathUs > 0 ? marginal / totalCriticalPathUs : 0,
-      standaloneSavingMs: standalone / 1000,
-      confidence: f.confidence,
-      service: f.service,
-      endpoint: f.endpoint,
-      affectedTraces: f.changes.size,
-      advice: f.advice,
-      evidence: f.evidence,
-      ...(f.details ? { details: f.details } : {}),
-    });
-  }
-  return fixes.map((fix, i) => ({ ...fix, rank: i + 1 }));
+/** Requests a finding changes: traces of the analysis with at least one change. */
+function affectedOf(f: Finding, byId: ReadonlyMap<string, AnalyzedTrace>): number {
+  let n = 0;
+  for (const [traceId, changes] of f.changes) if (changes.length > 0 && byId.has(traceId)) n++;
+  return n;
+}
+
+function sumOf(xs: Float64Array): number {
+  let s = 0;
+  for (const x of xs) s += x;
+  return s;
 }

@@ -46,6 +46,7 @@ export const DEFAULTS = {
   'hot-function.speedup': 0.5,
   'rank.minSavingMs': 0.5,
   'rank.minSavingFraction': 0.001,
+  'rank.minSavingMsPerRequest': 1,
 } as const;
 
 export type SettingKey = keyof typeof DEFAULTS;
