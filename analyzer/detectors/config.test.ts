@@ -20,6 +20,6 @@ describe('detector settings', () => {
 
   it('the "nothing worth changing" sentence states the default floors', () => {
     expect(NOTHING_WORTH_CHANGING).toContain(`${DEFAULTS['rank.minSavingMsPerRequest']} ms per request`);
-    expect(NOTHING_WORTH_CHANGING).toContain(`${DEFAULTS['rank.minSavingFraction'] * 100} % of all request time`);
+    expect(NOTHING_WORTH_CHANGING).toContain(`${DEFAULTS['rank.minEndpointShare'] * 100} % of the time of its endpoint`);
   });
 });

@@ -55,5 +55,6 @@ export function findFixes(ctx: DetectorContext, totalCriticalPathUs: number, top
     minSavingUs: setting(ctx, 'rank.minSavingMs') * 1000,
     minSavingFraction: setting(ctx, 'rank.minSavingFraction'),
     minSavingPerRequestUs: setting(ctx, 'rank.minSavingMsPerRequest') * 1000,
+    minEndpointShare: setting(ctx, 'rank.minEndpointShare'),
   });
 }

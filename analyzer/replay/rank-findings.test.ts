@@ -59,20 +59,40 @@ describe('rankFindings', () => {
     expect(rankFindings([rm], [at], 100_000, 10).map((f) => f.savingMs)).toEqual([20]);
   });
 
-  it('floors: 1 ms per affected request and a thousandth of the total, both standalone', () => {
+  it('floors: 1 ms per affected request, 1 % of its endpoint and a thousandth of the total, all standalone', () => {
     const { at, ids } = sequential();
     const id = at.trace.traceId;
     const small = finding('slow-query', [[id, [{ type: 'shorten', spanId: ids[0], byUs: 900 }]]]); // 0.9 ms in 1 request
     const enough = finding('slow-query', [[id, [{ type: 'shorten', spanId: ids[0], byUs: 1000 }]]], 'enough');
     expect(rankFindings([small], [at], 100_000, 10)).toHaveLength(0);
     expect(rankFindings([enough], [at], 100_000, 10)).toHaveLength(1);
-    expect(rankFindings([small], [at], 100_000, 10, { minSavingPerRequestUs: 500 })).toHaveLength(1);
+    expect(rankFindings([small], [at], 100_000, 10, { minSavingPerRequestUs: 500, minEndpointShare: 0 })).toHaveLength(1);
     // A share floor: 1 ms of a 2 s total is half a thousandth.
     expect(rankFindings([enough], [at], 2_000_000, 10)).toHaveLength(0);
     // An informational finding with changes is priced like any other; one without (an untimed profile) stays.
     const timedHot = finding('hot-function', [[id, [{ type: 'shorten', spanId: at.trace.root.spanId, byUs: 300 }]]]);
     expect(rankFindings([timedHot], [at], 100_000, 10)).toHaveLength(0);
     expect(rankFindings([finding('hot-function', [])], [at], 100_000, 10)).toHaveLength(1);
+  });
+
+  it('endpoint floor: 1 % of the time of the requests of the endpoints a fix touches, however few it changes', () => {
+    // Four requests of one endpoint (100 ms each) and one of a rare one (100 ms).
+    const common = [sequential(), sequential(), sequential(), sequential()];
+    const b = new TraceBuilder();
+    const root = b.root({ name: 'GET /rare', route: '/rare', start: 0, end: 100 });
+    const rareQuery = b.add(root, sql('SELECT rare', 10, 90));
+    const rare = analyzeAll([b.build()])[0];
+    const traces = [...common.map((c) => c.at), rare];
+    const total = totalUs(traces);
+    const shorten = (at: AnalyzedTrace, spanId: string, byUs: number, title: string) =>
+      finding('slow-query', [[at.trace.traceId, [{ type: 'shorten', spanId, byUs }]]], title);
+    // One hiccup in one of the 4 common requests: 3 ms of 400 ms is under 1 %, though 3 ms per affected request.
+    const hiccup = shorten(common[0].at, common[0].ids[1], 3000, 'hiccup');
+    // 5 ms of that one request: 1.25 % of its endpoint's 400 ms.
+    const real = shorten(common[0].at, common[0].ids[1], 5000, 'real');
+    // The rare endpoint halved: 40 ms of its 100 ms, a tenth of all request time.
+    const rareFix = shorten(rare, rareQuery, 40_000, 'rare');
+    expect(rankFindings([hiccup, real, rareFix], traces, total, 10).map((f) => f.title)).toEqual(['rare', 'real']);
   });
 
   it('findings of one change group become one fix with the joint replayed saving', () => {

@@ -18,6 +18,12 @@ export interface RankOptions {
   minSavingFraction?: number;
   /** And below this mean saving per affected request (default 1 ms): less is noise a user cannot feel. */
   minSavingPerRequestUs?: number;
+  /**
+   * And below this share of the time of the requests of the endpoints it touches (default 0.01): a start-up hiccup
+   * or one long GC pause that held up 1 request of 400 is not a change to make, while a fix for a rare endpoint that
+   * halves it is.
+   */
+  minEndpointShare?: number;
 }
 
 /**
@@ -31,8 +37,8 @@ export interface RankOptions {
  *
  * Before all that, findings that declare the same change group merge into one (change-groups.ts): one edit, one fix,
  * its saving the joint replay of all the members' changes. A fix must clear every floor, standalone and again
- * marginally (after those above it): `minSavingUs` in all, `minSavingFraction` of the total and
- * `minSavingPerRequestUs` per affected request. One whose marginal saving falls below them (nothing left once the
+ * marginally (after those above it): `minSavingUs` in all, `minSavingFraction` of the total,
+ * `minSavingPerRequestUs` per affected request and `minEndpointShare` of the time of the endpoints it touches. One whose marginal saving falls below them (nothing left once the
  * fixes above are applied, e.g. the same spans) is not a fix: it is dropped and the list re-priced without it.
  */
 export function rankFindings(
@@ -83,9 +89,20 @@ export function rankFindings(
   // in a list meant to say what to change first. Informational findings with no change at all (an untimed profile
   // cannot replay) stay whatever they save.
   const floorUs = Math.max(minSavingUs, (opts.minSavingFraction ?? 0.001) * totalCriticalPathUs);
+  const endpointShare = opts.minEndpointShare ?? 0.01;
+  const endpointUs = new Map<string, number>();
+  for (const at of traces) endpointUs.set(endpointOf(at), (endpointUs.get(endpointOf(at)) ?? 0) + originalOf(at));
+  const endpointsUs = (f: Finding): number => {
+    const touched = new Set<string>();
+    for (const [traceId, changes] of f.changes) if (changes.length > 0 && byId.has(traceId)) touched.add(endpointOf(byId.get(traceId)!));
+    let total = 0;
+    for (const e of touched) total += endpointUs.get(e)!;
+    return total;
+  };
   const exempt = (f: Finding): boolean => f.changes.size === 0 && INFORMATIONAL.has(f.detector);
   const worthIt = (f: Finding, savingUs: number): boolean =>
-    exempt(f) || (savingUs > 0 && savingUs >= floorUs && savingUs >= perRequestUs * affectedOf(f, byId));
+    exempt(f) ||
+    (savingUs > 0 && savingUs >= floorUs && savingUs >= perRequestUs * affectedOf(f, byId) && savingUs >= endpointShare * endpointsUs(f));
   let candidates = scored.filter((s) => worthIt(s.f, s.standalone));
   candidates.sort((a, b) => b.standalone - a.standalone || a.f.detector.localeCompare(b.f.detector) || a.f.title.localeCompare(b.f.title));
 
@@ -155,6 +172,10 @@ function marginalGains(
     }
   }
   return gain;
+}
+
+function endpointOf(at: AnalyzedTrace): string {
+  return `${at.service}\u0000${at.endpoint}`;
 }
 
 /** Requests a finding changes: traces of the analysis with at least one change. */

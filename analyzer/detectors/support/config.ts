@@ -47,6 +47,7 @@ export const DEFAULTS = {
   'rank.minSavingMs': 0.5,
   'rank.minSavingFraction': 0.001,
   'rank.minSavingMsPerRequest': 1,
+  'rank.minEndpointShare': 0.01,
 } as const;
 
 export type SettingKey = keyof typeof DEFAULTS;
