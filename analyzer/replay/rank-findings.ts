@@ -85,9 +85,9 @@ export function rankFindings(
     }
     return { f, fi, standalone };
   });
-  // A fix worth less than a thousandth of all request time, or than a millisecond per request it touches, is noise
-  // in a list meant to say what to change first. Informational findings with no change at all (an untimed profile
-  // cannot replay) stay whatever they save.
+  // A fix worth less than a thousandth of all request time, a millisecond per request it touches or a hundredth of
+  // its endpoints' time is noise in a list meant to say what to change first. Informational findings with no change
+  // at all (an untimed profile cannot replay) stay whatever they save.
   const floorUs = Math.max(minSavingUs, (opts.minSavingFraction ?? 0.001) * totalCriticalPathUs);
   const endpointShare = opts.minEndpointShare ?? 0.01;
   const endpointUs = new Map<string, number>();
