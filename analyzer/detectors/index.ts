@@ -56,5 +56,6 @@ export function findFixes(ctx: DetectorContext, totalCriticalPathUs: number, top
     minSavingFraction: setting(ctx, 'rank.minSavingFraction'),
     minSavingPerRequestUs: setting(ctx, 'rank.minSavingMsPerRequest') * 1000,
     minEndpointShare: setting(ctx, 'rank.minEndpointShare'),
+    minAffectedShare: setting(ctx, 'rank.minAffectedShare'),
   });
 }

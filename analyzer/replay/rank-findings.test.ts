@@ -95,6 +95,17 @@ describe('rankFindings', () => {
     expect(rankFindings([hiccup, real, rareFix], traces, total, 10).map((f) => f.title)).toEqual(['rare', 'real']);
   });
 
+  it('affected floor: a fix must change at least 1 % of the requests of its endpoints', () => {
+    // 101 requests of one endpoint; a fix of 20 ms in one of them passes every time floor but is seen once in 101.
+    const many = Array.from({ length: 101 }, () => sequential());
+    const traces = many.map((m) => m.at);
+    const total = totalUs(traces);
+    const once = finding('gc-pressure', [[many[0].at.trace.traceId, [{ type: 'remove', spanIds: [many[0].ids[0]] }]]], 'once');
+    const twice = finding('gc-pressure', [0, 1].map((i) => [many[i].at.trace.traceId, [{ type: 'remove', spanIds: [many[i].ids[0]] }]]), 'twice');
+    expect(rankFindings([once, twice], traces, total, 10, { minEndpointShare: 0 }).map((f) => f.title)).toEqual(['twice']);
+    expect(rankFindings([once], traces, total, 10, { minEndpointShare: 0, minAffectedShare: 0 })).toHaveLength(1);
+  });
+
   it('findings of one change group become one fix with the joint replayed saving', () => {
     const { at, ids } = sequential();
     const id = at.trace.traceId;

@@ -6,10 +6,11 @@ import { replay, ReplayTrace } from './replay.js';
 import { mergeChangeGroups } from './change-groups.js';
 
 /**
- * Detectors whose findings are worth showing even when no saving can be replayed (a profile with no timing): only a
- * finding of theirs with no change at all is exempt from the floors; one with changes is priced like any other.
+ * Detectors whose findings are worth showing even when no saving can be replayed: a hot function of a profile with
+ * no timing (its saving is unknown, not 0). Only a finding of theirs with no change at all is exempt from the floors;
+ * one with changes is priced like any other. GC off every request path is not here: its saving is known, and 0.
  */
-export const INFORMATIONAL: ReadonlySet<DetectorId> = new Set<DetectorId>(['hot-function', 'gc-pressure']);
+export const INFORMATIONAL: ReadonlySet<DetectorId> = new Set<DetectorId>(['hot-function']);
 
 export interface RankOptions {
   /** Findings whose standalone saving is below this are dropped (except informational ones). Default 0.5 ms. */
@@ -24,6 +25,11 @@ export interface RankOptions {
    * halves it is.
    */
   minEndpointShare?: number;
+  /**
+   * And when it changes fewer than this share of the requests of the endpoints it touches (default 0.01): what
+   * touched 2 requests of 400 (a start-up pause, one major GC) is an anecdote a second recording would not repeat.
+   */
+  minAffectedShare?: number;
 }
 
 /**
@@ -38,7 +44,8 @@ export interface RankOptions {
  * Before all that, findings that declare the same change group merge into one (change-groups.ts): one edit, one fix,
  * its saving the joint replay of all the members' changes. A fix must clear every floor, standalone and again
  * marginally (after those above it): `minSavingUs` in all, `minSavingFraction` of the total,
- * `minSavingPerRequestUs` per affected request and `minEndpointShare` of the time of the endpoints it touches. One whose marginal saving falls below them (nothing left once the
+ * `minSavingPerRequestUs` per affected request and `minEndpointShare` of the time of the endpoints it touches, and it
+ * must change at least `minAffectedShare` of those endpoints' requests. One whose marginal saving falls below them (nothing left once the
  * fixes above are applied, e.g. the same spans) is not a fix: it is dropped and the list re-priced without it.
  */
 export function rankFindings(
@@ -86,23 +93,39 @@ export function rankFindings(
     return { f, fi, standalone };
   });
   // A fix worth less than a thousandth of all request time, a millisecond per request it touches or a hundredth of
-  // its endpoints' time is noise in a list meant to say what to change first. Informational findings with no change
+  // its endpoints' time, or seen in fewer than a hundredth of their requests, is noise in a list meant to say what
+  // to change first. Informational findings with no change
   // at all (an untimed profile cannot replay) stay whatever they save.
   const floorUs = Math.max(minSavingUs, (opts.minSavingFraction ?? 0.001) * totalCriticalPathUs);
   const endpointShare = opts.minEndpointShare ?? 0.01;
+  const affectedShare = opts.minAffectedShare ?? 0.01;
   const endpointUs = new Map<string, number>();
-  for (const at of traces) endpointUs.set(endpointOf(at), (endpointUs.get(endpointOf(at)) ?? 0) + originalOf(at));
-  const endpointsUs = (f: Finding): number => {
+  const endpointRequests = new Map<string, number>();
+  for (const at of traces) {
+    const e = endpointOf(at);
+    endpointUs.set(e, (endpointUs.get(e) ?? 0) + originalOf(at));
+    endpointRequests.set(e, (endpointRequests.get(e) ?? 0) + 1);
+  }
+  /** The endpoints a finding changes requests of: their total time (µs) and request count. */
+  const endpointsOf = (f: Finding): { us: number; requests: number } => {
     const touched = new Set<string>();
     for (const [traceId, changes] of f.changes) if (changes.length > 0 && byId.has(traceId)) touched.add(endpointOf(byId.get(traceId)!));
-    let total = 0;
-    for (const e of touched) total += endpointUs.get(e)!;
-    return total;
+    let us = 0;
+    let requests = 0;
+    for (const e of touched) {
+      us += endpointUs.get(e)!;
+      requests += endpointRequests.get(e)!;
+    }
+    return { us, requests };
   };
   const exempt = (f: Finding): boolean => f.changes.size === 0 && INFORMATIONAL.has(f.detector);
-  const worthIt = (f: Finding, savingUs: number): boolean =>
-    exempt(f) ||
-    (savingUs > 0 && savingUs >= floorUs && savingUs >= perRequestUs * affectedOf(f, byId) && savingUs >= endpointShare * endpointsUs(f));
+  const worthIt = (f: Finding, savingUs: number): boolean => {
+    if (exempt(f)) return true;
+    if (!(savingUs > 0 && savingUs >= floorUs)) return false;
+    const affected = affectedOf(f, byId);
+    const endpoints = endpointsOf(f);
+    return savingUs >= perRequestUs * affected && savingUs >= endpointShare * endpoints.us && affected >= affectedShare * endpoints.requests;
+  };
   let candidates = scored.filter((s) => worthIt(s.f, s.standalone));
   candidates.sort((a, b) => b.standalone - a.standalone || a.f.detector.localeCompare(b.f.detector) || a.f.title.localeCompare(b.f.title));
 

@@ -48,6 +48,7 @@ export const DEFAULTS = {
   'rank.minSavingFraction': 0.001,
   'rank.minSavingMsPerRequest': 1,
   'rank.minEndpointShare': 0.01,
+  'rank.minAffectedShare': 0.01,
 } as const;
 
 export type SettingKey = keyof typeof DEFAULTS;
