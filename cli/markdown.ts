@@ -1,5 +1,5 @@
 import type { Analysis } from '../analyzer/model/analysis.js';
-import { fmtMs } from '../format/human.js';
+import { NOTHING_WORTH_CHANGING, fmtMs } from '../format/human.js';
 import { CATEGORY_LABEL, nonZeroCategories, pct, perRequestMs } from './summary.js';
 
 /** Markdown text from a trace can break a table or inject links: neutralise the characters that matter. */
@@ -30,7 +30,7 @@ export function markdownSummary(a: Analysis, opts: { top?: number } = {}): strin
   const fixes = a.fixes.slice(0, opts.top ?? 5);
   out.push('');
   if (fixes.length === 0) {
-    out.push('No fix found that would save a measurable share of request time.');
+    out.push(NOTHING_WORTH_CHANGING);
   } else {
     out.push('| # | fix | endpoint | saves per request | share | confidence |', '|---:|---|---|---:|---:|---|');
     for (const f of fixes) {

@@ -1,6 +1,6 @@
 import { CATEGORIES, COMPUTE_CATEGORIES, WAIT_CATEGORIES, type Breakdown, type Category } from '../analyzer/model/categories.js';
 import type { Analysis, Fix } from '../analyzer/model/analysis.js';
-import { fmtMs, fmtPct, plural } from '../format/human.js';
+import { NOTHING_WORTH_CHANGING, fmtMs, fmtPct, plural } from '../format/human.js';
 
 /** Plain-words names of the categories, shared by the terminal and markdown summaries. */
 export const CATEGORY_LABEL: Record<Category, string> = {
@@ -84,7 +84,7 @@ export function terminalSummary(a: Analysis, opts: { top?: number; reportPath?: 
   const top = a.fixes.slice(0, opts.top ?? 5);
   lines.push('');
   if (top.length === 0) {
-    lines.push('No fix found that would save a measurable share of request time.');
+    lines.push(NOTHING_WORTH_CHANGING);
   } else {
     lines.push(style('What to change first:', 'head'));
     for (const f of top) {

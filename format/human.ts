@@ -41,3 +41,11 @@ export function fmtCount(n: number): string {
 export function plural(n: number, noun: string): string {
   return `${fmtCount(n)} ${noun}${n === 1 ? '' : 's'}`;
 }
+
+/**
+ * What the terminal summary, the Markdown summary and the report say when ranking kept no fix: plainly that nothing
+ * is worth changing, and the floors a fix must clear (the defaults of `rank.minSavingMsPerRequest` and
+ * `rank.minEndpointShare`, docs/detectors.md; a test holds the numbers to them).
+ */
+export const NOTHING_WORTH_CHANGING =
+  'Nothing worth changing: no change found would save at least 1 ms per request it affects and 1 % of the time of its endpoint’s requests.';

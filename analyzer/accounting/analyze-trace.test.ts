@@ -44,6 +44,20 @@ describe('analyzeTrace: foreign traces (no runtime data)', () => {
     ]);
   });
 
+  it('issue 16: a query still running when a later one started was not awaited before it: db 30, not 40', () => {
+    const t = mkTrace(
+      classifyAll([
+        mkSpan('r', undefined, 0, 100, { language: 'python' }),
+        db('q1', 'r', 10, 40),
+        db('q2', 'r', 20, 50),
+        mkSpan('h', 'r', 60, 90, { kind: 'client', attributes: { 'http.request.method': 'GET', 'url.full': 'http://x/y' } }),
+      ]),
+    );
+    const a = analyzeTrace(t, undefined);
+    expect(nonZero(a.breakdownUs)).toEqual({ db: 30, network: 30, in_process_unattributed: 40 });
+    expect(a.path.some((s) => s.spanId === 'q1')).toBe(false);
+  });
+
   it('nested waits: a pool checkout inside a query, an HTTP call into another service with its own db', () => {
     const t = mkTrace(
       classifyAll([

@@ -27,8 +27,36 @@ describe('criticalPath', () => {
     ]);
   });
 
-  it('overlapping children: the earlier one owns the time up to where the later one starts', () => {
+  it('overlapping children: the earlier one was not awaited before the later one started, so it is off the path', () => {
     const t = mkTrace([mkSpan('r', undefined, 0, 100), mkSpan('a', 'r', 10, 60), mkSpan('b', 'r', 50, 90)]);
+    expect(flat(criticalPath(t))).toEqual([
+      ['r', 0, 50],
+      ['b', 50, 90],
+      ['r', 90, 100],
+    ]);
+  });
+
+  it('issue 16: overlapping db calls then an HTTP call — db 30, network 30, the rest the root own (not db 40)', () => {
+    const t = mkTrace([
+      mkSpan('r', undefined, 0, 100),
+      mkSpan('db1', 'r', 10, 40, { kind: 'client' }),
+      mkSpan('db2', 'r', 20, 50, { kind: 'client' }),
+      mkSpan('http', 'r', 60, 90, { kind: 'client' }),
+    ]);
+    const p = criticalPath(t);
+    expect(flat(p)).toEqual([
+      ['r', 0, 20],
+      ['db2', 20, 50],
+      ['r', 50, 60],
+      ['http', 60, 90],
+      ['r', 90, 100],
+    ]);
+    const owned = (id: string): number => p.filter((x) => x.span.spanId === id).reduce((s, x) => s + x.endUs - x.startUs, 0);
+    expect([owned('db1') + owned('db2'), owned('http'), owned('r')]).toEqual([30, 30, 40]);
+  });
+
+  it('a child ending exactly when the next one starts was awaited: both are on the path', () => {
+    const t = mkTrace([mkSpan('r', undefined, 0, 100), mkSpan('a', 'r', 10, 50), mkSpan('b', 'r', 50, 90)]);
     expect(flat(criticalPath(t))).toEqual([
       ['r', 0, 10],
       ['a', 10, 50],
@@ -37,18 +65,24 @@ describe('criticalPath', () => {
     ]);
   });
 
-  it('nested children: the deepest span owns each instant', () => {
-    const t = mkTrace([mkSpan('r', undefined, 0, 100), mkSpan('a', 'r', 10, 80), mkSpan('c', 'a', 20, 60)]);
+  it('an overlapped child is skipped but an earlier one that ended in time is taken', () => {
+    // a ends before c starts; b was still running when c started (and after a): the path is a, gap, c.
+    const t = mkTrace([
+      mkSpan('r', undefined, 0, 100),
+      mkSpan('a', 'r', 5, 25),
+      mkSpan('b', 'r', 30, 70),
+      mkSpan('c', 'r', 60, 95),
+    ]);
     expect(flat(criticalPath(t))).toEqual([
-      ['r', 0, 10],
-      ['a', 10, 20],
-      ['c', 20, 60],
-      ['a', 60, 80],
-      ['r', 80, 100],
+      ['r', 0, 5],
+      ['a', 5, 25],
+      ['r', 25, 60],
+      ['c', 60, 95],
+      ['r', 95, 100],
     ]);
   });
 
-  it('a partly hidden child is cut at the walk position, and so are its children', () => {
+  it('a child not awaited before a later sibling is off the path with its children', () => {
     const t = mkTrace([
       mkSpan('r', undefined, 0, 100),
       mkSpan('a', 'r', 10, 60),
@@ -56,9 +90,7 @@ describe('criticalPath', () => {
       mkSpan('b', 'r', 50, 90),
     ]);
     expect(flat(criticalPath(t))).toEqual([
-      ['r', 0, 10],
-      ['a', 10, 40],
-      ['g', 40, 50],
+      ['r', 0, 50],
       ['b', 50, 90],
       ['r', 90, 100],
     ]);
@@ -123,6 +155,37 @@ describe('criticalPath properties', () => {
           at = x.endUs;
         }
         expect(at).toBe(t.root.endUs);
+      }),
+      { numRuns: 500 },
+    );
+  });
+
+  it('causality: a child on the path is on it whole, and no sibling overlapping it (ending after its start) is', () => {
+    fc.assert(
+      fc.property(arbTraceSpans, (spans) => {
+        const t = mkTrace(spans);
+        const p = criticalPath(t);
+        // Time each span covers on the path, itself or through its descendants.
+        const covered = new Map<string, number>();
+        for (const x of p) {
+          for (let s: typeof x.span | undefined = x.span; s; s = s.parentSpanId ? t.byId.get(s.parentSpanId) : undefined) {
+            covered.set(s.spanId, (covered.get(s.spanId) ?? 0) + x.endUs - x.startUs);
+          }
+        }
+        for (const [id, usOnPath] of covered) {
+          const s = t.byId.get(id)!;
+          if (s === t.root) continue;
+          const parent = t.byId.get(s.parentSpanId!)!;
+          // Whole: from the start clipped to the parent's (itself clipped the same way, upwards) to the end.
+          let start = s.startUs;
+          for (let a: typeof s | undefined = parent; a; a = a.parentSpanId ? t.byId.get(a.parentSpanId) : undefined) start = Math.max(start, a.startUs);
+          expect(usOnPath).toBe(s.endUs - start);
+          // A sibling on the path too never overlaps it: the later one started after the earlier one ended.
+          for (const sib of t.children.get(parent.spanId) ?? []) {
+            if (sib === s || !covered.has(sib.spanId)) continue;
+            expect(sib.endUs <= s.startUs || s.endUs <= sib.startUs).toBe(true);
+          }
+        }
       }),
       { numRuns: 500 },
     );

@@ -47,11 +47,19 @@ function compareByEndDesc(a: Span, b: Span): number {
 
 /**
  * The critical path of a trace: walk back from the root's end, at each instant descending into the child that
- * finished last (as Jaeger UI's CriticalPath and Uber's CRISP do). A child still running at the walk position
- * (it overlaps the child chosen after it) is taken up to that position: the parent was waiting on it then, so
- * the time is its, not the parent's.
+ * finished last (as Jaeger UI's CriticalPath and Uber's CRISP do), then, back in the parent at that child's
+ * start, into the child that finished last *by then*.
  *
- * Returns time-ordered, non-overlapping pieces covering exactly [root.start, root.end) in integer µs.
+ * Causality: a sibling still running when the child taken after it started was not awaited before that child
+ * (the parent launched the later child while it was in flight), so it is not what the parent waited for and
+ * none of it is on the path: the overlapped time stays the parent's own. Only a child that ended at or before
+ * the walk position is taken (Jaeger UI takes only children ending strictly before the returning child's start;
+ * a child ending exactly when the next starts was awaited, so here it is taken).
+ * Example: root [0,100), children [10,40), [20,50), [60,90): the path is [60,90) and [20,50); [10,40) was still
+ * running at 20, so [0,20) is the root's own.
+ *
+ * Returns time-ordered, non-overlapping pieces covering exactly [root.start, root.end) in integer µs; every
+ * child on the path is on it whole (from its start, clipped to its parent's, to its end).
  * O(n log n): each span's children are sorted once and every child is visited once.
  */
 export function criticalPath(trace: Trace): PathPiece[] {
@@ -67,9 +75,12 @@ export function criticalPath(trace: Trace): PathPiece[] {
     let descended = false;
     while (f.next < f.kids.length) {
       const c = f.kids[f.next++];
+      const cEnd = us(c.endUs);
+      // Still running at the walk position: not awaited before the child taken after it. The walk position only
+      // moves back, so a child skipped here never qualifies later.
+      if (cEnd > f.t) continue;
       const cStart = Math.max(us(c.startUs), f.windowStart);
-      if (cStart >= f.t) continue; // entirely after the walk position: hidden behind a later child
-      const cEnd = Math.max(cStart, Math.min(us(c.endUs), f.t));
+      if (cStart >= cEnd) continue; // zero-length (or wholly before the parent): nothing to wait for
       if (cEnd < f.t) out.push({ span: f.span, startUs: cEnd, endUs: f.t });
       f.t = cStart;
       stack.push(openFrame(trace, c, cStart, cEnd));

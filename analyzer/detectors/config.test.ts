@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { DEFAULTS, setting } from './support/config.js';
+import { NOTHING_WORTH_CHANGING } from '../../format/human.js';
 
 describe('detector settings', () => {
   it('every threshold is documented in docs/detectors.md', () => {
@@ -15,5 +16,10 @@ describe('detector settings', () => {
     expect(setting({ config: {} }, 'n-plus-one.minCalls')).toBe(5);
     expect(setting({ config: { 'n-plus-one.minCalls': 3 } }, 'n-plus-one.minCalls')).toBe(3);
     expect(setting({ config: { 'n-plus-one.minCalls': Number.NaN } }, 'n-plus-one.minCalls')).toBe(5);
+  });
+
+  it('the "nothing worth changing" sentence states the default floors', () => {
+    expect(NOTHING_WORTH_CHANGING).toContain(`${DEFAULTS['rank.minSavingMsPerRequest']} ms per request`);
+    expect(NOTHING_WORTH_CHANGING).toContain(`${DEFAULTS['rank.minEndpointShare'] * 100} % of the time of its endpoint`);
   });
 });

@@ -10,13 +10,13 @@ import { fmtPct } from '../../format/human.js';
 /**
  * gc-pressure: per process, GC pauses a large share (>= minShare) of on-thread time, or single pauses
  * >= longPauseMs. On-thread time is the recorded slices (spans and untraced work), else the runtime samples' CPU.
- * Change (informational): `reduction` of the GC time on each critical path goes — shorten gc segments, unqueue
+ * Change: `reduction` of the GC time on each critical path goes — shorten gc segments, unqueue
  * queued time that overlapped a pause — i.e. what allocating half as much would roughly give.
  */
 export const gcPressure: Detector<'gc-pressure'> = {
   id: 'gc-pressure',
   name: 'GC pressure',
-  informational: true,
+  informational: false,
   detect(ctx: DetectorContext): Finding[] {
     const minShare = setting(ctx, 'gc-pressure.minShare');
     const longPauseUs = setting(ctx, 'gc-pressure.longPauseMs') * 1000;

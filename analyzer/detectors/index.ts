@@ -23,5 +23,8 @@ export function findFixes(ctx: DetectorContext, totalCriticalPathUs: number, top
     minSavingUs: setting(ctx, 'rank.minSavingMs') * 1000,
     minSavingFraction: setting(ctx, 'rank.minSavingFraction'),
     informational: INFORMATIONAL_DETECTORS,
+    minSavingPerRequestUs: setting(ctx, 'rank.minSavingMsPerRequest') * 1000,
+    minEndpointShare: setting(ctx, 'rank.minEndpointShare'),
+    minAffectedShare: setting(ctx, 'rank.minAffectedShare'),
   });
 }

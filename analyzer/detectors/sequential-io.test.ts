@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { sequentialIo } from './sequential-io.js';
+import { feedsTheRest, sequentialIo } from './sequential-io.js';
 import { TraceBuilder, analyzeAll, contextOf, http, sql, type SpanSpec } from './testing/builder.js';
 import { fixOf } from './testing/fixes.js';
 
@@ -88,5 +88,51 @@ describe('sequential-io', () => {
     expect(findings[0]!.title).toBe('Run 2 independent db calls concurrently');
     // users (20 ms) ‖ carts (15 ms): saving = 35 − 20 = 15 ms
     expect(fixOf(ctx, 'sequential-io')!.savingMs).toBeCloseTo(15, 6);
+  });
+
+  describe('a first call whose result feeds the rest (the key)', () => {
+    // GET /articles/:slug — the article by slug, then its author, tags and comments by the ids it returned.
+    const bySlug = (): SpanSpec[] => [
+      sql("SELECT * FROM articles WHERE slug = 'how-to'", 10, 30),
+      sql('SELECT * FROM users WHERE id = 7', 30, 50),
+      sql('SELECT * FROM tags WHERE article_id = 12', 50, 70),
+      sql('SELECT * FROM comments WHERE "articleId" = 12', 70, 90),
+    ];
+
+    it('stays first: only the 3 calls after it are parallelized; saving = 60 − 20 ms, not 80 − 20', () => {
+      const ctx = contextOf(analyzeAll([trace(bySlug()), trace(bySlug())]));
+      const [f] = sequentialIo.detect(ctx);
+      expect(f.title).toBe('Run 3 independent db calls concurrently once "SELECT * FROM articles WHERE slug = ?" has returned');
+      expect(f.why).toContain('they likely use its result');
+      expect(fixOf(ctx, 'sequential-io')!.savingMs).toBeCloseTo(2 * 40, 6);
+    });
+
+    it('feeder plus one dependent call: nothing can overlap, no finding', () => {
+      const two = bySlug().slice(0, 2);
+      expect(sequentialIo.detect(contextOf(analyzeAll([trace(two)])))).toHaveLength(0);
+    });
+
+    it('known answers of the statement rule, with negatives', () => {
+      const span = (statement: string) => analyzeAll([trace([sql(statement, 10, 20)])])[0].trace.spans.find((x) => x.class === 'db')!;
+      const slug = span("SELECT * FROM articles WHERE slug = 'x'");
+      const email = span('SELECT id FROM users WHERE lower(email) = $1 AND active = true');
+      const byUserId = span('SELECT * FROM carts WHERE user_id = $1');
+      const byCamel = span('SELECT * FROM "Tags" t WHERE t."articleId" IN ($1, $2)');
+      const byPk = span('SELECT * FROM users WHERE id = $1');
+      const noWhere = span('SELECT * FROM settings');
+      const byName = span("SELECT * FROM prices WHERE currency = 'EUR'");
+      expect(feedsTheRest(slug, [byUserId, byCamel, byPk])).toBe(true);
+      expect(feedsTheRest(email, [byUserId])).toBe(true);
+      // The first already filters by an id: its key came from the request (the orders sample's customer + recommendations).
+      expect(feedsTheRest(byPk, [byUserId])).toBe(false);
+      // A later call that filters by no id does not use a key.
+      expect(feedsTheRest(slug, [byUserId, byName])).toBe(false);
+      expect(feedsTheRest(slug, [noWhere])).toBe(false);
+      // A first call with no filter returns no particular key.
+      expect(feedsTheRest(noWhere, [byUserId])).toBe(false);
+      // Not SQL: never judged dependent.
+      const get = analyzeAll([trace([http('GET', 'http://x/users?email=a', 10, 20)])])[0].trace.spans.find((x) => x.class === 'network')!;
+      expect(feedsTheRest(get, [byUserId])).toBe(false);
+    });
   });
 });

@@ -2,7 +2,7 @@ import type { Span } from '../model/span.js';
 import type { AnalyzedTrace } from '../model/trace.js';
 import type { Detector, DetectorContext, Finding } from './types.js';
 import { setting } from './support/config.js';
-import { callLabel, callTemplate, classOf, durationUs, isIo, isRead, locationOf } from './support/spans.js';
+import { callLabel, callTemplate, classOf, durationUs, isIo, isRead, locationOf, statementOf } from './support/spans.js';
 import { locationFallback } from './support/location-fallback.js';
 import { endpointCounts, endpointKey, findingOf, groupBy, traceCount, type Occurrence } from './support/occurrences.js';
 import { fmtUs, median, sum } from './support/stats.js';
@@ -26,7 +26,7 @@ export const sequentialIo: Detector<'sequential-io'> = {
     const minCalls = setting(ctx, 'sequential-io.minCalls');
     const minSavedUs = setting(ctx, 'sequential-io.minSavedMs') * 1000;
     const maxGapUs = setting(ctx, 'sequential-io.maxGapMs') * 1000;
-    const occs: (Occurrence & { key: string; labels: string[]; maxGapUs: number })[] = [];
+    const occs: (Occurrence & { key: string; labels: string[]; feeder?: string; maxGapUs: number })[] = [];
     for (const g of siblingGroups(ctx.traces)) {
       const { at, parentId, kids: all } = g; // not the lazy lists: most parents never need them
       if (all.length < minCalls) continue; // a run is some of the children: too few, no run can qualify
@@ -43,17 +43,23 @@ export const sequentialIo: Detector<'sequential-io'> = {
       if (distinctReads < minCalls) continue;
       // A copy: the awaited list is shared with the other sibling detectors.
       const kids = g.awaited.slice().sort((a, b) => a.startUs - b.startUs || a.endUs - b.endUs);
-      for (const run of sequentialRuns(at, kids, repeats, maxGapUs)) {
+      for (const whole of sequentialRuns(at, kids, repeats, maxGapUs)) {
+        if (whole.length < minCalls) continue;
+        // A first call that fetches the key the rest use stays first: only the calls after it can overlap.
+        const feeder = whole.length > 1 && feedsTheRest(whole[0], whole.slice(1)) ? whole[0] : undefined;
+        const run = feeder ? whole.slice(1) : whole;
         if (run.length < minCalls) continue;
         const durations = run.map(durationUs);
         if (sum(durations) - Math.max(...durations) < minSavedUs) continue;
         const templates = run.map(callTemplate);
+        if (feeder) templates.unshift(`${AFTER}${callTemplate(feeder)}`);
         let gap = 0;
         for (let i = 1; i < run.length; i++) gap = Math.max(gap, run[i].startUs - run[i - 1].endUs);
         occs.push({
           at,
           key: `${endpointKey(at.service, at.endpoint)}\u0000${templates.join('\u0001')}`,
           labels: run.map((s) => callLabel(s, 40)),
+          feeder: feeder ? callLabel(feeder, 40) : undefined,
           maxGapUs: gap,
           changes: [{ type: 'parallelize', spanIds: run.map((s) => s.spanId) }],
           evidence: { traceId: at.trace.traceId, parentSpanId: parentId, spanIds: run.map((s) => s.spanId), location: locationOf(run, fallback) },
@@ -72,8 +78,10 @@ export const sequentialIo: Detector<'sequential-io'> = {
       const where = first.evidence.location ? ` in ${first.evidence.location}` : '';
       findings.push(
         findingOf('sequential-io', group, {
-          title: `Run ${n} independent ${kinds} calls concurrently${where}`,
-          why: `${traceCount(group)} of ${total} ${first.at.endpoint} requests wait for ${n} independent calls one after another (${fmtUs(median(group.map((o) => o.spentUs)))} in total, median): ${first.labels.join(', ')}.`,
+          title: `Run ${n} independent ${kinds} calls concurrently${first.feeder ? ` once "${first.feeder}" has returned` : ''}${where}`,
+          why:
+            `${traceCount(group)} of ${total} ${first.at.endpoint} requests wait for ${n} independent calls one after another (${fmtUs(median(group.map((o) => o.spentUs)))} in total, median): ${first.labels.join(', ')}.` +
+            (first.feeder ? ` The call before them, "${first.feeder}", looks a row up by another column and they filter by an id: they likely use its result, so it stays first and only they are counted.` : ''),
           // Processing between the calls hints that a later call may use an earlier result.
           confidence: median(group.map((o) => o.maxGapUs)) > 2000 ? 'low' : 'medium',
           details: { calls: n },
@@ -102,6 +110,37 @@ function mergeSubsets<T extends { key: string; at: { service: string; endpoint: 
     else kept.push(e);
   }
   return kept.map((k) => k.occs);
+}
+
+/** Marks the feeder's template in an occurrence key (never part of a statement). */
+const AFTER = '\u0003';
+
+/**
+ * Whether `first` likely returns the key every call in `rest` uses, so they cannot start before it ends. A trace
+ * shows timing, not data flow, and timesink records no parameter values, so this reads the statements: `first`
+ * is a SQL read whose WHERE filters only on columns that are not ids (a slug, an email, a name: a lookup *for* a
+ * key), and every later call is SQL filtering on an id-like column (`id`, `*_id`, `*Id`). A first call that
+ * already filters by an id had its key from the request, not from a result (`WHERE id = $1` then
+ * `WHERE user_id = $1`: independent). Calls other than SQL are never judged dependent this way.
+ */
+export function feedsTheRest(first: Span, rest: readonly Span[]): boolean {
+  const firstCols = filteredColumns(statementOf(first));
+  if (firstCols.length === 0 || firstCols.some(isIdLike)) return false;
+  return rest.every((s) => filteredColumns(statementOf(s)).some(isIdLike));
+}
+
+const WHERE = /\bWHERE\b([\s\S]*)$/i;
+/** `col =`, `t.col IN`, `"col" = ANY`: the column each comparison filters on. */
+const COMPARED = /(?:[A-Za-z_][\w$]*\.)?"?([A-Za-z_][\w$]*)"?\s*(?:=|\bIN\b)/gi;
+
+function filteredColumns(sql: string | undefined): string[] {
+  const where = sql ? WHERE.exec(sql) : null;
+  if (!where) return [];
+  return [...where[1].matchAll(COMPARED)].map((m) => m[1]).filter((c) => !/^(and|or|not|where)$/i.test(c));
+}
+
+function isIdLike(column: string): boolean {
+  return /^id$/i.test(column) || /_id$/i.test(column) || /[a-z0-9]Id$/.test(column) || /[a-z0-9]ID$/.test(column);
 }
 
 /** How many of these calls share each call template. */

@@ -30,6 +30,20 @@ export interface Finding {
   /** traceId -> the changes that fix this finding in that trace. */
   changes: Map<string, Change[]>;
   details?: Record<string, string | number | boolean>;
+  /**
+   * Findings that one edit removes together (the different queries of one loop) declare the same group; ranking
+   * merges them into one fix and replays all their changes together, so the fix carries their joint saving.
+   */
+  changeGroup?: ChangeGroup;
+}
+
+/** One edit in the user's code: every finding with the same `key` is part of it. */
+export interface ChangeGroup {
+  /** Equal keys merge: the detector builds it from what makes it one edit (endpoint, parent span, the loop). */
+  key: string;
+  /** Title and why of the merged fix (members of one group carry the same text). */
+  title: string;
+  why: string;
 }
 
 /**

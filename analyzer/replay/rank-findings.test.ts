@@ -35,13 +35,95 @@ describe('rankFindings', () => {
     const id = at.trace.traceId;
     const par = finding('sequential-io', [[id, [{ type: 'parallelize', spanIds: ids }]]]); // saves 50
     const rm = finding('slow-query', [[id, [{ type: 'shorten', spanId: ids[1], byUs: 20_000 }]]]); // saves 20 alone
-    const fixes = rankFindings([rm, par], [at], 100_000, 10);
-    expect(fixes.map((f) => [f.rank, f.detector])).toEqual([[1, 'sequential-io'], [2, 'slow-query']]);
+    const caps: Change[] = [{ type: 'cap', spanId: ids[1], maxUs: 10_000 }, { type: 'cap', spanId: ids[2], maxUs: 10_000 }];
+    const capped = finding('missing-timeout', [[id, caps]]); // saves 20 + 20 alone
+    const fixes = rankFindings([rm, par, capped], [at], 100_000, 10);
+    expect(fixes.map((f) => [f.rank, f.detector])).toEqual([[1, 'sequential-io'], [2, 'missing-timeout']]);
     expect(fixes[0].savingMs).toBeCloseTo(50, 6);
-    expect(fixes[1].standaloneSavingMs).toBeCloseTo(20, 6);
-    // After parallelizing, the 30 ms query shrinks to 10 ms: the group now waits max(20, 10, 30) = 30 → no gain.
-    expect(fixes[1].savingMs).toBeCloseTo(0, 6);
     expect(fixes[0].savingFraction).toBeCloseTo(0.5, 6);
+    // After parallelizing, the group waits max(20, 30, 30) = 30; with both capped at 10 ms, max(20, 10, 10) = 20.
+    // slow-query (20 alone, nothing after the parallelization) is not listed.
+    expect(fixes[1].standaloneSavingMs).toBeCloseTo(40, 6);
+    expect(fixes[1].savingMs).toBeCloseTo(10, 6);
+  });
+
+  it('a fix whose marginal saving is 0 after the ones above is not a fix: dropped, the rest re-priced', () => {
+    const { at, ids } = sequential();
+    const id = at.trace.traceId;
+    const par = finding('sequential-io', [[id, [{ type: 'parallelize', spanIds: ids }]]]); // saves 50
+    // Alone it saves 20; after parallelizing, the group waits max(20, 10, 30) = 30: nothing.
+    const rm = finding('slow-query', [[id, [{ type: 'shorten', spanId: ids[1], byUs: 20_000 }]]]);
+    const fixes = rankFindings([rm, par], [at], 100_000, 10);
+    expect(fixes.map((f) => f.detector)).toEqual(['sequential-io']);
+    // Without the fix above it, it is one.
+    expect(rankFindings([rm], [at], 100_000, 10).map((f) => f.savingMs)).toEqual([20]);
+  });
+
+  it('floors: 1 ms per affected request, 1 % of its endpoint and a thousandth of the total, all standalone', () => {
+    const { at, ids } = sequential();
+    const id = at.trace.traceId;
+    const small = finding('slow-query', [[id, [{ type: 'shorten', spanId: ids[0], byUs: 900 }]]]); // 0.9 ms in 1 request
+    const enough = finding('slow-query', [[id, [{ type: 'shorten', spanId: ids[0], byUs: 1000 }]]], 'enough');
+    expect(rankFindings([small], [at], 100_000, 10)).toHaveLength(0);
+    expect(rankFindings([enough], [at], 100_000, 10)).toHaveLength(1);
+    expect(rankFindings([small], [at], 100_000, 10, { minSavingPerRequestUs: 500, minEndpointShare: 0 })).toHaveLength(1);
+    // A share floor: 1 ms of a 2 s total is half a thousandth.
+    expect(rankFindings([enough], [at], 2_000_000, 10)).toHaveLength(0);
+    // An informational finding with changes is priced like any other; one without (an untimed profile) stays.
+    const timedHot = finding('hot-function', [[id, [{ type: 'shorten', spanId: at.trace.root.spanId, byUs: 300 }]]]);
+    expect(rankFindings([timedHot], [at], 100_000, 10)).toHaveLength(0);
+    expect(rankFindings([finding('hot-function', [])], [at], 100_000, 10, { informational: new Set<DetectorId>(['hot-function']) })).toHaveLength(1);
+  });
+
+  it('endpoint floor: 1 % of the time of the requests of the endpoints a fix touches, however few it changes', () => {
+    // Four requests of one endpoint (100 ms each) and one of a rare one (100 ms).
+    const common = [sequential(), sequential(), sequential(), sequential()];
+    const b = new TraceBuilder();
+    const root = b.root({ name: 'GET /rare', route: '/rare', start: 0, end: 100 });
+    const rareQuery = b.add(root, sql('SELECT rare', 10, 90));
+    const rare = analyzeAll([b.build()])[0];
+    const traces = [...common.map((c) => c.at), rare];
+    const total = totalUs(traces);
+    const shorten = (at: AnalyzedTrace, spanId: string, byUs: number, title: string) =>
+      finding('slow-query', [[at.trace.traceId, [{ type: 'shorten', spanId, byUs }]]], title);
+    // One hiccup in one of the 4 common requests: 3 ms of 400 ms is under 1 %, though 3 ms per affected request.
+    const hiccup = shorten(common[0].at, common[0].ids[1], 3000, 'hiccup');
+    // 5 ms of that one request: 1.25 % of its endpoint's 400 ms.
+    const real = shorten(common[0].at, common[0].ids[1], 5000, 'real');
+    // The rare endpoint halved: 40 ms of its 100 ms, a tenth of all request time.
+    const rareFix = shorten(rare, rareQuery, 40_000, 'rare');
+    expect(rankFindings([hiccup, real, rareFix], traces, total, 10).map((f) => f.title)).toEqual(['rare', 'real']);
+  });
+
+  it('affected floor: a fix must change at least 1 % of the requests of its endpoints', () => {
+    // 101 requests of one endpoint; a fix of 20 ms in one of them passes every time floor but is seen once in 101.
+    const many = Array.from({ length: 101 }, () => sequential());
+    const traces = many.map((m) => m.at);
+    const total = totalUs(traces);
+    const once = finding('gc-pressure', [[many[0].at.trace.traceId, [{ type: 'remove', spanIds: [many[0].ids[0]] }]]], 'once');
+    const twice = finding('gc-pressure', [0, 1].map((i) => [many[i].at.trace.traceId, [{ type: 'remove', spanIds: [many[i].ids[0]] }]]), 'twice');
+    expect(rankFindings([once, twice], traces, total, 10, { minEndpointShare: 0 }).map((f) => f.title)).toEqual(['twice']);
+    expect(rankFindings([once], traces, total, 10, { minEndpointShare: 0, minAffectedShare: 0 })).toHaveLength(1);
+  });
+
+  it('findings of one change group become one fix with the joint replayed saving', () => {
+    const { at, ids } = sequential();
+    const id = at.trace.traceId;
+    const group = { key: 'loop', title: 'Change the loop', why: 'both' };
+    // Each alone: removing one of the three queries saves its own duration (20, 30).
+    const a = { ...finding('n-plus-one', [[id, [{ type: 'remove', spanIds: [ids[0]] }]]], 'a'), changeGroup: group, confidence: 'high' as const };
+    const b = { ...finding('n-plus-one', [[id, [{ type: 'remove', spanIds: [ids[1]] }]]], 'b'), changeGroup: group, confidence: 'medium' as const };
+    const other = finding('slow-query', [[id, [{ type: 'remove', spanIds: [ids[2]] }]]], 'other');
+    const fixes = rankFindings([a, other, b], [at], 100_000, 10);
+    expect(fixes.map((f) => [f.title, f.savingMs])).toEqual([
+      ['Change the loop', 50],
+      ['other', 30],
+    ]);
+    expect(fixes[0].confidence).toBe('medium');
+    expect(fixes[0].details).toEqual({ mergedFindings: 2 });
+    // Different keys never merge.
+    const b2 = { ...b, changeGroup: { ...group, key: 'another loop' } };
+    expect(rankFindings([a, b2], [at], 100_000, 10).map((f) => f.title)).toEqual(['b', 'a']);
   });
 
   it('drops findings with no saving unless informational, and cuts to top', () => {

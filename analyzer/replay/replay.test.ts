@@ -28,6 +28,23 @@ describe('replay', () => {
     expect(replay(at, [])).toBe(100 * MS);
   });
 
+  it('agrees with the causal critical path (issue 16): the query not awaited before the next one saves nothing alone', () => {
+    // root [0,100), q1 [10,40) and q2 [20,50) overlapping, an HTTP call [60,90): the path holds q2 and the call.
+    const b = new TraceBuilder();
+    const root = b.root({ name: 'r', start: 0, end: 100 });
+    const q1 = b.add(root, sql('SELECT a', 10, 40));
+    const q2 = b.add(root, sql('SELECT b', 20, 50));
+    b.add(root, { name: 'GET', cls: 'network', start: 60, end: 90 });
+    const at = one(b);
+    expect(at.path.filter((x) => x.spanId === q1)).toEqual([]);
+    expect(at.breakdownUs.db).toBe(30 * MS);
+    // Removing q1: the call still waits for q2 (ends 50) + the 10 ms after it.
+    expect(replay(at, [{ type: 'remove', spanIds: [q1] }])).toBe(100 * MS);
+    // Removing q2: the call waits for q1 instead (ends 40) + 10 ms: 10 ms saved, not q2's 30 on the path.
+    expect(replay(at, [{ type: 'remove', spanIds: [q2] }])).toBe(90 * MS);
+    expect(replay(at, [{ type: 'remove', spanIds: [q1, q2] }])).toBe(70 * MS);
+  });
+
   it('parallelize saves sum − max of a back-to-back group', () => {
     const { at, ids } = sequential();
     // 10 before + max(20, 30, 30) + 10 after

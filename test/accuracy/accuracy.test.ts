@@ -31,6 +31,7 @@ const work = mkdtempSync(join(tmpdir(), 'timesink-accuracy-'));
 
 async function measureFor(app: string): Promise<Omit<Measurements, 'requestsByPath' | 'stats'>> {
   const truth = loadTruth(app);
+  if (app === 'feed') return { queryMs: { [truth.env.QUERY_SLEEP_MS]: await calibrateQuery(DATABASE_URL, Number(truth.env.QUERY_SLEEP_MS)) } };
   if (app === 'orders') return { queryMs: { [truth.env.QUERY_SLEEP_MS]: await calibrateQuery(DATABASE_URL, Number(truth.env.QUERY_SLEEP_MS)) } };
   if (app === 'reports') return { queryMs: { [truth.env.REPORT_SLEEP_MS]: await calibrateQuery(DATABASE_URL, Number(truth.env.REPORT_SLEEP_MS)) } };
   if (app === 'gateway') return { upstreamMs: await calibrateUpstream(truth.env, ['/profile', '/inventory', '/pricing']) };

@@ -27,6 +27,18 @@ describe('expectedFor', () => {
     // The rest (the app's JavaScript and the queueing behind it) is not split: only its sum is expected.
     expect(e.fractions).toEqual({ waiting: 0.91, computingPlusQueued: expect.closeTo(0.09) });
   });
+  it('feed: one fix for the loop, 3 × (N − 1) query times per request; quiet: no fix at all', () => {
+    const e = expectedFor(loadTruth('feed'), {
+      requestsByPath: { '/feed?page=1': 40 },
+      queryMs: { '10': 11 },
+      stats: { query: series(1000, 12_000), answered: series(1000, 11_000), request: series(40, 12_500) },
+    });
+    expect(e.detector).toBe('n-plus-one');
+    expect(e.savingMs).toBeCloseTo(40 * 3 * 7 * 11);
+    expect(e.fractions).toEqual({ waiting: 0.88, computingPlusQueued: expect.closeTo(0.12) });
+    const quiet = expectedFor(loadTruth('quiet'), { requestsByPath: { '/status/42': 400 } });
+    expect(quiet).toEqual({ detector: null, fractions: { waiting: 0, computingPlusQueued: 1 }, maxFixFraction: 0 });
+  });
   it('orders: refuses without the app-timed requests', () => {
     expect(() => expectedFor(loadTruth('orders'), { requestsByPath: { '/orders?customer=3': 1 }, queryMs: { '20': 21 } })).toThrow(
       /missing measurement/,

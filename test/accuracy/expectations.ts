@@ -137,6 +137,16 @@ export function expectedFor(truth: Truth, m: Measurements): Expected {
       const fractions = measuredWaiting(need(stats.answered, 'answered stats'), need(stats.request, 'request stats'));
       return { detector: null, fractions, maxFixFraction: 0.05 };
     }
+    case 'feed': {
+      // One loop, 3 different queries per article: ONE fix batching all three saves 3 × (N − 1) round trips.
+      const q = need(m.queryMs?.[truth.env.QUERY_SLEEP_MS], 'feed query time');
+      const stats = need(m.stats, 'feed truth-stats');
+      const fractions = measuredWaiting(need(stats.answered, 'answered stats'), need(stats.request, 'request stats'));
+      return { detector: 'n-plus-one', savingMs: totalRequests(m) * 3 * (num(truth, 'ARTICLES_PER_PAGE') - 1) * q, fractions };
+    }
+    case 'quiet':
+      // Nothing waits on I/O, and nothing is worth changing: no fix may claim any saving at all.
+      return { detector: null, fractions: { waiting: 0, computingPlusQueued: 1 }, maxFixFraction: 0 };
     default:
       throw new Error(`no expectation for app ${truth.app}`);
   }

@@ -48,6 +48,9 @@ export const DEFAULTS = {
   'hot-function.speedup': 0.5,
   'rank.minSavingMs': 0.5,
   'rank.minSavingFraction': 0.001,
+  'rank.minSavingMsPerRequest': 1,
+  'rank.minEndpointShare': 0.01,
+  'rank.minAffectedShare': 0.01,
 } as const satisfies Record<`${DetectorId | 'rank'}.${string}`, number>;
 
 export type SettingKey = keyof typeof DEFAULTS;
