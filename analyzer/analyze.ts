@@ -9,6 +9,7 @@ import { classifyAll } from './classify/classify.js';
 import { buildThreadIndex } from './accounting/thread-index.js';
 import { analyzeTrace } from './accounting/analyze-trace.js';
 import { queueingBeforeFirstSpan, type BeforeFirstSpan } from './accounting/before-first-span.js';
+import { accountBlocked, blockedStretches } from './accounting/blocked.js';
 import { hasBusyOutsideSpans } from './model/runtime.js';
 import { fmtMs, fmtPct, plural } from '../format/human.js';
 import { findFixes } from './detectors/index.js';
@@ -71,8 +72,10 @@ export function analyze(input: IngestResult, opts: AnalyzeOptions = {}): Analysi
   for (const t of traces) totalUs += rootDurationUs(t);
   const hidden = beforeFirstSpanWarning(beforeFirstSpan, totalUs);
   if (hidden) warnings.push(hidden);
-  const breakdown = totalBreakdownMs(traces);
   const profile = pickProfile(input.profiles, warnings);
+  // The thread blocked in a synchronous call is waiting, not computing: the profile says when (accounting/blocked.ts).
+  accountBlocked(analyzed, blockedStretches(profile));
+  const breakdown = totalBreakdownMs(traces);
   let fixes = findFixes({ traces, runtime: input.runtime, profile, config: opts.detectorConfig ?? {} }, totalUs, opts.top ?? 10);
   if (redact) fixes = redactFixes(fixes);
 

@@ -13,6 +13,7 @@ export const CATEGORY_LABEL: Record<Category, string> = {
   pool: 'pool wait',
   lock: 'lock wait',
   timer: 'timers/sleeps',
+  sync_io: 'blocked in sync I/O',
   uninstrumented_wait: 'uninstrumented wait',
   cpu: 'on-CPU JavaScript',
   gc: 'GC',
