@@ -54,16 +54,22 @@ describe('blocked time is waiting (sync_io)', () => {
     }
   });
 
-  it('samples of different calls make separate stretches; a gap of more than two samples splits one call', () => {
+  it('consecutive samples of one call are one stretch, however sparse; another call or a computing sample splits it', () => {
     const profile = timedProfile([
       [0, 5, [HANDLER, 'readFileSync node:fs:441', 'read']],
-      [5, 10, EXEC],
-      [13, 15, EXEC],
+      [5, 6, EXEC],
+      // The profiler's ticks thin out in a syscall: one tick at 6, the next at 12.
+      [12, 13, EXEC],
+      [13, 14, [HANDLER]],
+      [14, 15, EXEC],
+      // A stackless sample inside a call does not split it; a JavaScript one (above, at 13) does.
+      [15, 16, ['(program)']],
+      [16, 17, EXEC],
     ]);
     expect(blockedStretches(profile).map((s) => [s.call, (s.startUs - t(0)) / 1000, (s.endUs - t(0)) / 1000])).toEqual([
       ['readFileSync', 0, 5],
-      ['execSync', 5, 10],
-      ['execSync', 13, 15],
+      ['execSync', 5, 13],
+      ['execSync', 14, 17],
     ]);
   });
 });

@@ -1,5 +1,5 @@
 import { emptyBreakdown } from '../model/categories.js';
-import { blockedSample } from '../model/frame-role.js';
+import { blockedSample, sampleRole } from '../model/frame-role.js';
 import type { Profile } from '../model/profile.js';
 import type { AnalyzedTrace, Segment } from '../model/trace.js';
 
@@ -19,23 +19,33 @@ export interface BlockedStretch {
 }
 
 /**
- * Consecutive blocked samples of one call, merged while no gap exceeds two sample weights (a sample stands for the
- * time to the next one). Sorted by start. Empty for untimed profiles: without timestamps nothing can be placed on a
- * request's path.
+ * Consecutive blocked samples of one call, merged into one stretch: nothing else was sampled between them, and the
+ * thread does not leave a blocking syscall to run anything worth a sample. (A profiler's ticks thin out while the
+ * thread sits in a syscall: 0x's gaps there reach 5–15 ms at a 1 ms interval, and the converters cap a sample's weight
+ * at a few typical intervals, so summing weights would lose a tenth of the blocked time.) A stretch ends a sample
+ * weight after its last sample. Sorted by start. Empty for untimed profiles: without timestamps nothing can be placed
+ * on a request's path.
  */
 export function blockedStretches(profile: Profile | undefined): BlockedStretch[] {
   if (!profile || !profile.timed) return [];
   const samples = profile.samples.filter((s) => s.timeUs !== undefined).sort((a, b) => a.timeUs! - b.timeUs!);
   const out: BlockedStretch[] = [];
+  let open: BlockedStretch | undefined;
   for (const s of samples) {
-    const b = blockedSample(profile, profile.stacks[s.stack] ?? [], s.vmState);
-    if (!b) continue;
-    const last = out[out.length - 1];
+    const stack = profile.stacks[s.stack] ?? [];
+    const b = blockedSample(profile, stack, s.vmState);
+    if (!b) {
+      // A stackless sample inside the call ("(program)": V8 found no JavaScript to walk) does not end it when the
+      // next blocked sample follows within two intervals; JavaScript, GC or the recorder do.
+      const stackless = sampleRole(profile, stack, s.vmState) === 'idle';
+      if (!(stackless && open && s.timeUs! - open.endUs <= 2 * s.weightUs)) open = undefined;
+      continue;
+    }
     // Paths tile integer µs.
     const start = Math.round(s.timeUs!);
-    const weight = Math.round(s.weightUs);
-    if (last && last.call === b.call && start - last.endUs <= 2 * weight) last.endUs = Math.max(last.endUs, start + weight);
-    else out.push({ ...(profile.pid !== undefined ? { pid: profile.pid } : {}), startUs: start, endUs: start + weight, call: b.call });
+    const end = start + Math.round(s.weightUs);
+    if (open && open.call === b.call) open.endUs = Math.max(open.endUs, end);
+    else out.push((open = { ...(profile.pid !== undefined ? { pid: profile.pid } : {}), startUs: start, endUs: end, call: b.call }));
   }
   return out;
 }

@@ -92,29 +92,23 @@ export interface BlockedSample {
 }
 
 /**
- * Whether a sample caught the thread blocked in a synchronous call rather than computing: V8 says it waits in
- * Atomics.wait (0x's vm state), or the stack holds a blocking …Sync API of node:fs / node:child_process and the
- * thread was in native code under it (0x: vm state `external`; .cpuprofile: a native leaf such as `read`, or the
- * …Sync frame itself, whose own time is the native call, as spawnSync's). The JavaScript those APIs run around the
- * syscall (argument checks, buffers) is computing. crypto's and zlib's …Sync calls compute on the thread: not here.
+ * Whether a sample caught the thread inside a blocking synchronous call rather than computing: V8 says it waits in
+ * Atomics.wait (0x's vm state), or the stack holds a blocking …Sync API of node:fs / node:child_process under the
+ * code that called it. The whole call counts, its own argument checks and buffer copies included, as a span of the
+ * call counts whole as its wait (fs spans of readFileSync): the asynchronous API is the change either way, and
+ * the syscall dominates. crypto's and zlib's …Sync calls compute on the thread: not here. GC inside the call stays GC.
  */
 export function blockedSample(profile: Profile, stack: readonly number[], vmState?: string): BlockedSample | undefined {
   if (stack.length === 0) return undefined;
   if (vmState === 'atomics-wait') return withSite({ call: 'Atomics.wait' }, profile, stack);
   let call: string | undefined;
-  let innermost = -1;
   for (let i = stack.length - 1; i >= 0; i--) {
     const f = profile.frames[stack[i]];
-    if (isBlockingApi(f)) {
-      call = f.name.replace(/^.*\./, '');
-      if (innermost < 0) innermost = i;
-    } else if (f.origin !== 'runtime' || isRecorderFrame(f)) break;
+    if (isBlockingApi(f)) call = f.name.replace(/^.*\./, '');
+    else if (f.origin !== 'runtime' || isRecorderFrame(f)) break;
   }
   if (call === undefined) return undefined;
-  const leaf = profile.frames[stack[stack.length - 1]];
-  const native = leaf.origin === 'runtime' && leaf.file === undefined && !isIdleFrame(leaf);
-  if (!(vmState === 'external' || native || innermost === stack.length - 1)) return undefined;
-  if (sampleRole(profile, stack, vmState) === 'recorder') return undefined;
+  if (sampleRole(profile, stack, vmState) !== undefined) return undefined;
   return withSite({ call }, profile, stack);
 }
 

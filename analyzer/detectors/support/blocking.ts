@@ -1,6 +1,6 @@
 import type { Profile } from '../../model/profile.js';
 import type { Span } from '../../model/span.js';
-import { frameLocation } from './profile.js';
+import { frameLocation, isRecorderFrame } from './profile.js';
 import type { AnalyzedTrace } from '../../model/trace.js';
 import { threadRuns, type ThreadRun } from './runs.js';
 import type { DetectorContext } from '../types.js';
@@ -51,9 +51,10 @@ export function sampledSyncCalls(profile: Profile | undefined): SampledSyncCall[
     let location: string | undefined;
     for (let i = stack.length - 1; i >= 0; i--) {
       const f = profile.frames[stack[i]];
-      const m = call === undefined ? SYNC_CALL.exec(f.name) : null;
+      // The outermost …Sync frame under the caller names the call the code made: execSync, not the spawnSync it uses.
+      const m = call === undefined || f.origin === 'runtime' ? SYNC_CALL.exec(f.name) : null;
       if (m && m[1] === f.name.replace(/^.*\./, '')) call = m[1];
-      else if (call !== undefined && f.origin === 'app') {
+      else if (call !== undefined && f.origin === 'app' && !isRecorderFrame(f)) {
         location = frameLocation(f);
         break;
       }
