@@ -21,6 +21,7 @@ import { verdict } from './aggregate/verdict.js';
 import { DEFAULT_MAX_TRACE_DETAILS, selectDetailTraces, traceDetail } from './aggregate/trace-details.js';
 import { buildTimelines } from './aggregate/timelines.js';
 import { summarizeProfile } from './aggregate/profile-summary.js';
+import { recordingCost } from './aggregate/recording-cost.js';
 import { redactFixes } from './redact-output.js';
 import { redactSpans } from './redact-input.js';
 import { VERSION } from '../format/version.js';
@@ -107,6 +108,8 @@ export function analyze(input: IngestResult, opts: AnalyzeOptions = {}): Analysi
     redacted: redact,
   };
   if (profile) analysis.profile = summarizeProfile(profile, traces);
+  const cost = recordingCost(traces, input.runtime, profile);
+  if (cost) analysis.recordingCost = cost;
   return analysis;
 }
 

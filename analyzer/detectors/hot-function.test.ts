@@ -122,7 +122,7 @@ describe('hot-function: fixes name code the user owns', () => {
     const findings = detect([
       [0, 45, ['(root)', 'epoll_pwait@@GLIBC_2.6']],
       [45, 55, ['(garbage collector)']],
-      [55, 70, [LOGIN, 'patchedRequire node_modules/require-in-the-middle/index.js:200', 'compileFunction']],
+      [55, 70, [LOGIN, 'patchedRequire node_modules/require-in-the-middle/index.js:200']],
       [70, 80, ['emit node:events:1', 'onStart dist/register.mjs:631']],
       [80, 95, [LOGIN, 'execSync node:child_process:954', 'spawnSync node:child_process:832', 'spawnSync node:internal/child_process:1108']],
       [95, 100, ['renderRow /app/view.js:22']],

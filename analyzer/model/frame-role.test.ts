@@ -40,6 +40,11 @@ describe('frame roles', () => {
     const wrapped = only(['emit node:events:1', 'patched node_modules/@opentelemetry/instrumentation-http/build/src/http.js:300', HANDLER, 'stringify']);
     expect(sampleRole(wrapped.p, wrapped.stack)).toBeUndefined();
     expect(appFrameOf(wrapped.p, wrapped.stack)).toBe(wrapped.stack[2]);
+    // A module loading under require-in-the-middle's patched require is the requiring code's; the hook's own time is the recorder's.
+    const load = only([HANDLER, 'patchedRequire node_modules/require-in-the-middle/index.js:152', 'Module._load node:internal/modules/cjs/loader:1002', 'compileFunction']);
+    expect(sampleRole(load.p, load.stack)).toBeUndefined();
+    const hookSelf = only([HANDLER, 'patchedRequire node_modules/require-in-the-middle/index.js:152']);
+    expect(sampleRole(hookSelf.p, hookSelf.stack)).toBe('recorder');
   });
 
   it('idle and GC samples by leaf or by vm state', () => {

@@ -20,6 +20,8 @@ const IDLE = /^(?:epoll_p?wait|uv__io_poll|uv_run|uv__wait|uv_cond_(?:timed)?wai
  */
 const RECORDER =
   /(?:^|[/\\])(?:dist[/\\]register\.(?:cjs|mjs)|node_modules[/\\](?:timesink|@opentelemetry[/\\][^/\\]+|require-in-the-middle|import-in-the-middle|shimmer|module-details-from-path)[/\\])/;
+/** The recorder's hooking wrappers: work they wrap (a module load under a patched require) is their caller's. */
+const WRAPPER = /(?:^|[/\\])node_modules[/\\](?:require-in-the-middle|import-in-the-middle|shimmer)[/\\]/;
 
 /** What a sampled frame is, for attribution: the thread idle, GC, the recorder, or code (app, dependency, runtime). */
 export type FrameRole = 'idle' | 'gc' | 'recorder' | 'app' | 'dependency' | 'runtime';
@@ -42,8 +44,9 @@ export function frameRole(f: Frame): FrameRole {
 /**
  * Whose time a sample is: the thread idle (its leaf a wait or an idle pseudo-frame), in GC, the recorder's, or code
  * (undefined). The recorder's when the innermost frame that is not the runtime's is a recorder frame: a hook running
- * (and the runtime work it calls). Recorder frames further out are wrappers the app's code runs inside (an
- * instrumented request listener, a patched require): the app's work under them stays the app's.
+ * (and the runtime work it calls), except that a hooking wrapper (require-in-the-middle, shimmer) owns only its own
+ * time: a module loading under a patched require is its caller's. Recorder frames further out are wrappers the app's
+ * code runs inside (an instrumented request listener): the app's work under them stays the app's.
  */
 export function sampleRole(profile: Profile, stack: readonly number[], vmState?: string): 'idle' | 'gc' | 'recorder' | undefined {
   if (stack.length === 0) return 'idle';
@@ -53,6 +56,9 @@ export function sampleRole(profile: Profile, stack: readonly number[], vmState?:
   if (isIdleFrame(leaf)) return 'idle';
   for (let i = stack.length - 1; i >= 0; i--) {
     const f = profile.frames[stack[i]];
+    // A hooking wrapper is the recorder's only for its own time; what runs under it (require loading and compiling a
+    // module) is whoever called it.
+    if (i < stack.length - 1 && f.file !== undefined && WRAPPER.test(f.file)) continue;
     if (isRecorderFrame(f)) return 'recorder';
     if (f.origin !== 'runtime') return undefined;
   }
