@@ -1,5 +1,5 @@
 import type { Frame, Profile } from '../../model/profile.js';
-import { appFrameOf, sampleRole } from '../../model/frame-role.js';
+import { appFrameOf, isRecorderFrame, sampleRole } from '../../model/frame-role.js';
 
 export { appFrameOf, frameRole, isIdleFrame, isRecorderFrame, packageOf, sampleRole, type FrameRole } from '../../model/frame-role.js';
 
@@ -24,10 +24,20 @@ export function selfFrame(profile: Profile, stack: readonly number[]): number | 
   return stack[stack.length - 1];
 }
 
-/** The deepest app frame of a stack: the user's own code responsible, even when the leaf is in a library. */
+/**
+ * The frame to name for a stack: the deepest app frame (the user's own code responsible, even when the leaf is in a
+ * library); with none on the stack, the deepest dependency frame (the library whose callback ran), then the leaf.
+ */
 function responsibleFrame(profile: Profile, stack: readonly number[]): number | undefined {
-  if (selfFrame(profile, stack) === undefined) return undefined;
-  return appFrameOf(profile, stack) ?? selfFrame(profile, stack);
+  const leaf = selfFrame(profile, stack);
+  if (leaf === undefined) return undefined;
+  const app = appFrameOf(profile, stack);
+  if (app !== undefined) return app;
+  for (let i = stack.length - 1; i >= 0; i--) {
+    const f = profile.frames[stack[i]];
+    if (f.origin === 'dependency' && !isRecorderFrame(f)) return stack[i];
+  }
+  return leaf;
 }
 
 /**

@@ -31,7 +31,7 @@ export function renderFlamegraph(a: Analysis): Flamegraph {
     h(
       'p',
       { class: 'intro' },
-      `${fmtMs(p.totalMs)} of samples from ${p.format} (${p.source}). App code ${fmtPct((p.byOrigin.app ?? 0) / p.totalMs)}, dependencies ${fmtPct((p.byOrigin.dependency ?? 0) / p.totalMs)}, Node core and runtime ${fmtPct((p.byOrigin.runtime ?? 0) / p.totalMs)} of self time. Click a frame to zoom (keyboard: Tab into the graph, arrows to move, Enter to zoom); wider is more time.`,
+      `${fmtMs(p.totalMs)} of samples from ${p.format} (${p.source}). ${sampleSplit(p)} Click a frame to zoom (keyboard: Tab into the graph, arrows to move, Enter to zoom); wider is more time.`,
     ),
   );
   const keep = new Set<FrameOrigin>(ORIGINS);
@@ -190,6 +190,27 @@ function frameColor(n: FlameNode): string {
   return `color-mix(in srgb, ${ORIGIN_COLOR[n.origin]} ${Math.round(100 - shade * 100)}%, white)`;
 }
 
+/**
+ * Whose time the samples were: the CPU split by origin, and what is not the app's CPU (idle, GC, the recorder, the
+ * thread blocked in synchronous calls). Older analyses have no cpuMs: their origin split is of all samples.
+ */
+function sampleSplit(p: NonNullable<Analysis['profile']>): string {
+  const cpu = p.cpuMs ?? p.totalMs;
+  const origins = `App code ${fmtPct((p.byOrigin.app ?? 0) / cpu)}, dependencies ${fmtPct((p.byOrigin.dependency ?? 0) / cpu)}, Node core and runtime ${fmtPct((p.byOrigin.runtime ?? 0) / cpu)}`;
+  if (p.cpuMs === undefined) return `${origins} of self time.`;
+  const apart = (
+    [
+      [p.idleMs, 'idle or waiting'],
+      [p.blockedMs, 'blocked in synchronous calls (waiting, not CPU)'],
+      [p.gcMs, 'garbage collection'],
+      [p.recorderMs, "timesink's own recording"],
+    ] as [number | undefined, string][]
+  )
+    .filter(([ms]) => ms !== undefined && ms > 0)
+    .map(([ms, what]) => `${fmtMs(ms!)} ${what}`);
+  return `${fmtMs(cpu)} of it was the app's CPU: ${origins}.${apart.length > 0 ? ` Not CPU the app can cut, and not in the hot functions: ${apart.join(', ')}.` : ''}`;
+}
+
 function hotTable(fns: HotFunction[], timed: boolean, find: (name: string) => void): HTMLElement {
   const wrap = h('div', { class: 'hot' }, h('h3', null, 'Hot functions (by self time)'));
   if (fns.length === 0) {
@@ -205,7 +226,7 @@ function hotTable(fns: HotFunction[], timed: boolean, find: (name: string) => vo
       'tr',
       null,
       h('td', null, h('code', null, f.name)),
-      h('td', { class: 'muted small' }, f.location ?? ''),
+      h('td', { class: 'muted small' }, f.calledFrom ? `${f.location ?? ''} — called from ${f.calledFrom}` : (f.location ?? '')),
       h('td', null, ORIGIN_LABEL[f.origin]),
       h('td', { class: 'num' }, fmtMs(f.selfMs)),
       h('td', { class: 'num' }, fmtMs(f.totalMs)),
