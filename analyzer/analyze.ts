@@ -9,6 +9,7 @@ import { classifyAll } from './classify/classify.js';
 import { buildThreadIndex } from './accounting/thread-index.js';
 import { analyzeTrace } from './accounting/analyze-trace.js';
 import { queueingBeforeFirstSpan, type BeforeFirstSpan } from './accounting/before-first-span.js';
+import { accountBlocked, blockedStretches } from './accounting/blocked.js';
 import { hasBusyOutsideSpans } from './model/runtime.js';
 import { fmtMs, fmtPct, plural } from '../format/human.js';
 import { findFixes } from './detectors/index.js';
@@ -20,6 +21,7 @@ import { verdict } from './aggregate/verdict.js';
 import { DEFAULT_MAX_TRACE_DETAILS, selectDetailTraces, traceDetail } from './aggregate/trace-details.js';
 import { buildTimelines } from './aggregate/timelines.js';
 import { summarizeProfile } from './aggregate/profile-summary.js';
+import { recordingCost } from './aggregate/recording-cost.js';
 import { redactFixes } from './redact-output.js';
 import { redactSpans } from './redact-input.js';
 import { VERSION } from '../format/version.js';
@@ -71,8 +73,10 @@ export function analyze(input: IngestResult, opts: AnalyzeOptions = {}): Analysi
   for (const t of traces) totalUs += rootDurationUs(t);
   const hidden = beforeFirstSpanWarning(beforeFirstSpan, totalUs);
   if (hidden) warnings.push(hidden);
-  const breakdown = totalBreakdownMs(traces);
   const profile = pickProfile(input.profiles, warnings);
+  // The thread blocked in a synchronous call is waiting, not computing: the profile says when (accounting/blocked.ts).
+  accountBlocked(analyzed, blockedStretches(profile));
+  const breakdown = totalBreakdownMs(traces);
   let fixes = findFixes({ traces, runtime: input.runtime, profile, config: opts.detectorConfig ?? {} }, totalUs, opts.top ?? 10);
   if (redact) fixes = redactFixes(fixes);
 
@@ -104,6 +108,8 @@ export function analyze(input: IngestResult, opts: AnalyzeOptions = {}): Analysi
     redacted: redact,
   };
   if (profile) analysis.profile = summarizeProfile(profile, traces);
+  const cost = recordingCost(traces, input.runtime, profile);
+  if (cost) analysis.recordingCost = cost;
   return analysis;
 }
 

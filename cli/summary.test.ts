@@ -26,6 +26,13 @@ describe('terminal summary', () => {
     const hidden = { ...a, warnings: [{ code: 'queued-before-first-span', message: '…', count: 8, valueMs: 320 }] };
     expect(terminalSummary(hidden)).toContain('+ about 40.0 ms per request for 8 requests queued before their first span (not in the shares above)');
   });
+  it('states the recording\'s own cost in one line, only when the analysis has it', () => {
+    expect(text).not.toContain('recording cost');
+    const recorded = { ...a, recordingCost: { requests: 10, threadMs: 2, threadMsPerRequest: 0.2, onCriticalPathMs: 40, criticalPathShare: 0.04, sources: ['recorder-accounting' as const] } };
+    expect(terminalSummary(recorded)).toContain(
+      'recording cost about 0.20 ms of thread time per request, 4.0 % of the critical path (inside the cpu and queued shares; never a fix or a hot function)',
+    );
+  });
   it('says so when there is nothing to fix, and flags partial results', () => {
     const clean = { ...analysisWith({ cpu: 10 }), partial: true };
     const t = terminalSummary(clean);

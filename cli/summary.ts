@@ -1,6 +1,7 @@
 import { CATEGORIES, COMPUTE_CATEGORIES, WAIT_CATEGORIES, type Breakdown, type Category } from '../analyzer/model/categories.js';
 import type { Analysis, Fix } from '../analyzer/model/analysis.js';
 import { NOTHING_WORTH_CHANGING, fmtMs, fmtPct, plural } from '../format/human.js';
+import { recordingCostLine } from '../format/recording-cost.js';
 
 /** Plain-words names of the categories, shared by the terminal and markdown summaries. */
 export const CATEGORY_LABEL: Record<Category, string> = {
@@ -13,6 +14,7 @@ export const CATEGORY_LABEL: Record<Category, string> = {
   pool: 'pool wait',
   lock: 'lock wait',
   timer: 'timers/sleeps',
+  sync_io: 'blocked in sync I/O',
   uninstrumented_wait: 'uninstrumented wait',
   cpu: 'on-CPU JavaScript',
   gc: 'GC',
@@ -80,6 +82,7 @@ export function terminalSummary(a: Analysis, opts: { top?: number; reportPath?: 
     if (before?.valueMs !== undefined && before.count) {
       lines.push(style(`  + about ${fmtMs(before.valueMs / before.count)} per request for ${before.count} requests queued before their first span (not in the shares above)`, 'dim'));
     }
+    if (a.recordingCost) lines.push(style(`  ${recordingCostLine(a.recordingCost)}`, 'dim'));
   }
   const top = a.fixes.slice(0, opts.top ?? 5);
   lines.push('');

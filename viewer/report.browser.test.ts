@@ -76,6 +76,17 @@ describe('report in Chromium', () => {
     expectQuiet(r);
   });
 
+  it('states the recording\'s own cost in one line under the split, only when the analysis has it', async () => {
+    const a = buildAnalysis();
+    delete a.recordingCost;
+    const without = await openReport(browser, renderReport(a));
+    expect(await without.page.locator('#answer .recording-cost').count()).toBe(0);
+    a.recordingCost = { requests: 10, threadMs: 2, threadMsPerRequest: 0.2, onCriticalPathMs: 40, criticalPathShare: 0.04, sources: ['recorder-accounting'] };
+    const r = await openReport(browser, renderReport(a));
+    expect(await r.page.textContent('#answer .recording-cost')).toContain('recording cost about 0.20 ms of thread time per request, 4.0 % of the critical path');
+    expectQuiet(r);
+  });
+
   it('a section that cannot be drawn says so and the others still render', async () => {
     const a = buildAnalysis();
     // A damaged analysis.json: endpoints is not a list, the schema is from the future.

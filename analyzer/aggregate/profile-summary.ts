@@ -1,6 +1,7 @@
 import type { FlameNode, HotFunction, ProfileSummary } from '../model/analysis.js';
 import type { Frame, FrameOrigin, Profile } from '../model/profile.js';
 import type { AnalyzedTrace } from '../model/trace.js';
+import { appFrameOf, blockedSample, sampleRole } from '../model/frame-role.js';
 
 export const MAX_HOT_FUNCTIONS = 50;
 /** Flamegraph nodes below this fraction of the total are dropped (bounds the report). */
@@ -53,22 +54,43 @@ function inIntervals(starts: Float64Array, ends: Float64Array, t: number): boole
 }
 
 /**
- * Hot functions (self and total time, by origin) and a pruned flamegraph. For timed profiles, also the self
+ * Hot functions (self and total time, by origin) and a pruned flamegraph. Samples split first by whose time they are
+ * (model/frame-role.ts): idle or waiting, GC, the recorder, the thread blocked in a synchronous call, or the app's CPU.
+ * Only CPU samples make hot functions and the origin split; each non-app hot function names the app frame it was
+ * mostly called from. The flamegraph keeps every sample: it is the whole picture. For timed profiles, also the self
  * time of samples that fell inside critical-path cpu segments: the CPU a fix could actually take off requests.
  */
 export function summarizeProfile(profile: Profile, traces: readonly AnalyzedTrace[]): ProfileSummary {
   const stackWeight = new Float64Array(profile.stacks.length);
+  const stackCpu = new Float64Array(profile.stacks.length);
   const stackOnPath = new Float64Array(profile.stacks.length);
   let totalUs = 0;
+  let cpuUs = 0;
+  const apart = { idle: 0, gc: 0, recorder: 0, blocked: 0 };
+  const roleMemo = new Map<number | string, keyof typeof apart | 'cpu'>();
   const [cs, ce] = profile.timed ? criticalCpuIntervals(traces, profile.pid) : [new Float64Array(0), new Float64Array(0)];
   for (const smp of profile.samples) {
     if (smp.stack < 0 || smp.stack >= stackWeight.length) continue;
     stackWeight[smp.stack] += smp.weightUs;
     totalUs += smp.weightUs;
+    // A stack's role depends only on the stack and the vm state: asked once per pair.
+    const memoKey = smp.vmState === undefined ? smp.stack : `${smp.stack}:${smp.vmState}`;
+    let role = roleMemo.get(memoKey);
+    if (role === undefined) {
+      const stack = profile.stacks[smp.stack];
+      role = sampleRole(profile, stack, smp.vmState) ?? (blockedSample(profile, stack, smp.vmState) ? 'blocked' : 'cpu');
+      roleMemo.set(memoKey, role);
+    }
+    if (role !== 'cpu') {
+      apart[role] += smp.weightUs;
+      continue;
+    }
+    cpuUs += smp.weightUs;
+    stackCpu[smp.stack] += smp.weightUs;
     if (profile.timed && smp.timeUs !== undefined && inIntervals(cs, ce, smp.timeUs)) stackOnPath[smp.stack] += smp.weightUs;
   }
 
-  const fns = new Map<string, { frame: Frame; self: number; total: number; onPath: number }>();
+  const fns = new Map<string, { frame: Frame; self: number; total: number; onPath: number; sites: Map<string, number> }>();
   const byOrigin: Record<FrameOrigin, number> = { app: 0, dependency: 0, runtime: 0 };
   const root: FlameNode = { name: '(root)', origin: 'runtime', valueMs: totalUs / 1000, children: [] };
   const childIndex = new Map<FlameNode, Map<string, FlameNode>>();
@@ -77,24 +99,30 @@ export function summarizeProfile(profile: Profile, traces: readonly AnalyzedTrac
   for (let si = 0; si < profile.stacks.length; si++) {
     const w = stackWeight[si];
     if (w <= 0) continue;
+    const cpu = stackCpu[si];
     const stack = profile.stacks[si];
+    const site = cpu > 0 ? appFrameOf(profile, stack) : undefined;
+    const siteLoc = site === undefined ? undefined : locationOf(profile.frames[site]);
     seen.clear();
     let node = root;
     for (let d = 0; d < stack.length; d++) {
       const f = profile.frames[stack[d]];
       if (!f) continue;
       const key = frameKey(f);
-      let fn = fns.get(key);
-      if (!fn) fns.set(key, (fn = { frame: f, self: 0, total: 0, onPath: 0 }));
-      // A recursive function counts once per sample in its total.
-      if (!seen.has(key)) {
-        seen.add(key);
-        fn.total += w;
-      }
-      if (d === stack.length - 1) {
-        fn.self += w;
-        fn.onPath += stackOnPath[si];
-        byOrigin[f.origin] += w / 1000;
+      if (cpu > 0) {
+        let fn = fns.get(key);
+        if (!fn) fns.set(key, (fn = { frame: f, self: 0, total: 0, onPath: 0, sites: new Map() }));
+        // A recursive function counts once per sample in its total.
+        if (!seen.has(key)) {
+          seen.add(key);
+          fn.total += cpu;
+        }
+        if (d === stack.length - 1) {
+          fn.self += cpu;
+          fn.onPath += stackOnPath[si];
+          byOrigin[f.origin] += cpu / 1000;
+          if (siteLoc !== undefined && f.origin !== 'app') fn.sites.set(siteLoc, (fn.sites.get(siteLoc) ?? 0) + cpu);
+        }
       }
       let kids = childIndex.get(node);
       if (!kids) childIndex.set(node, (kids = new Map()));
@@ -121,16 +149,33 @@ export function summarizeProfile(profile: Profile, traces: readonly AnalyzedTrac
         origin: f.frame.origin,
         selfMs: f.self / 1000,
         totalMs: f.total / 1000,
-        selfFraction: totalUs > 0 ? f.self / totalUs : 0,
+        selfFraction: cpuUs > 0 ? f.self / cpuUs : 0,
       };
       const loc = locationOf(f.frame);
       if (loc) h.location = loc;
       if (profile.timed) h.onCriticalPathMs = f.onPath / 1000;
+      let best: string | undefined;
+      let most = 0;
+      for (const [s, w] of f.sites) if (w > most || (w === most && best !== undefined && s < best)) [best, most] = [s, w];
+      if (best !== undefined) h.calledFrom = best;
       return h;
     });
 
   prune(root, (totalUs / 1000) * FLAME_MIN_FRACTION);
-  return { source: profile.source, format: profile.format, totalMs: totalUs / 1000, timed: profile.timed, hotFunctions, flamegraph: root, byOrigin };
+  return {
+    source: profile.source,
+    format: profile.format,
+    totalMs: totalUs / 1000,
+    timed: profile.timed,
+    hotFunctions,
+    flamegraph: root,
+    byOrigin,
+    cpuMs: cpuUs / 1000,
+    idleMs: apart.idle / 1000,
+    gcMs: apart.gc / 1000,
+    recorderMs: apart.recorder / 1000,
+    blockedMs: apart.blocked / 1000,
+  };
 }
 
 function prune(node: FlameNode, minMs: number): void {

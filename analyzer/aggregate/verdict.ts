@@ -11,6 +11,7 @@ export const CATEGORY_PHRASE: Record<Category, string> = {
   pool: 'waiting for a pooled connection',
   lock: 'waiting for locks',
   timer: 'timers and sleeps',
+  sync_io: 'the thread blocked in synchronous calls (execSync, *Sync file I/O)',
   uninstrumented_wait: 'waiting on something no span explains',
   cpu: 'CPU work',
   gc: 'garbage collection',

@@ -3,7 +3,9 @@ import type { Change } from '../replay/change.js';
 import type { Detector, DetectorContext, Finding } from './types.js';
 import { setting } from './support/config.js';
 import { bareFinding, findingOf, type Occurrence } from './support/occurrences.js';
-import { frameLocation, selfFrame } from './support/profile.js';
+import { appFrameOf, frameLocation, isRecorderFrame, packageOf, sampleRole } from './support/profile.js';
+import { blockedSample } from '../model/frame-role.js';
+import { dependencyAdvice, runtimeAdvice } from './support/dependency-advice.js';
 import { fmtUs } from './support/stats.js';
 import { fmtPct } from '../../format/human.js';
 
@@ -17,9 +19,13 @@ export function workKind(name: string): string | undefined {
 }
 
 /**
- * hot-function: the functions with the most self time in the CPU profile (>= minShare of sampled time, top N),
- * with file:line. With a timed profile, samples inside each trace's on-thread critical path are charged to the
- * span that owned that time. Change (informational): those samples' time × speedup — the function made 2× faster.
+ * hot-function: where the app's CPU time goes, charged to code the user owns. A sample's self time goes to its nearest
+ * app frame (the call site), together with its cause below that frame: a dependency (named by package and its
+ * busiest function) or a runtime function worth naming (JSON, regex, crypto, templating: workKind). Idle and wait
+ * samples, GC, the recorder's own work and the thread blocked in a synchronous call (sync-io's) are not CPU the app
+ * can cut and count nowhere. Groups with >= minShare of that CPU time, top N, become findings. With a timed profile,
+ * samples inside each trace's on-thread critical path are charged to the span that owned that time. Change
+ * (informational): those samples' time × speedup — the work made 2× cheaper.
  */
 export const hotFunction: Detector<'hot-function'> = {
   id: 'hot-function',
@@ -32,49 +38,42 @@ export const hotFunction: Detector<'hot-function'> = {
     const minShare = setting(ctx, 'hot-function.minShare');
     const speedup = setting(ctx, 'hot-function.speedup');
 
-    const selfUs = new Map<string, number>();
-    const frameOfKey = new Map<string, number>();
+    const groups = new Map<string, Group>();
     let totalUs = 0;
-    const keyOf = (f: number): string => {
+    const frameKey = (f: number): string => {
       const fr = profile.frames[f];
       return `${fr.name}\u0000${fr.file ?? ''}\u0000${fr.line ?? ''}`;
     };
-    // Shares are of on-CPU time: idle and recorder samples count nowhere.
     const sampleKey: (string | undefined)[] = profile.samples.map((s) => {
       const stack = profile.stacks[s.stack];
-      if (selfFrame(profile, stack) === undefined) return undefined;
+      if (!stack || sampleRole(profile, stack, s.vmState) !== undefined) return undefined;
+      if (blockedSample(profile, stack, s.vmState) !== undefined) return undefined;
       totalUs += s.weightUs;
-      const f = chargedFrame(profile, stack);
-      if (f === undefined) return undefined;
-      const k = keyOf(f);
-      selfUs.set(k, (selfUs.get(k) ?? 0) + s.weightUs);
-      if (!frameOfKey.has(k)) frameOfKey.set(k, f);
-      return k;
+      const c = chargeOf(profile, stack);
+      if (c === undefined) return undefined;
+      const key = `${c.site === undefined ? '' : frameKey(c.site)}\u0001${c.cause ? `${c.cause.kind}:${c.cause.name}` : ''}`;
+      let g = groups.get(key);
+      if (!g) groups.set(key, (g = { site: c.site, cause: c.cause, us: 0, causeFrames: new Map() }));
+      g.us += s.weightUs;
+      if (c.causeFrame !== undefined) g.causeFrames.set(c.causeFrame, (g.causeFrames.get(c.causeFrame) ?? 0) + s.weightUs);
+      return key;
     });
     if (totalUs <= 0) return [];
-    const hot = [...selfUs.entries()]
-      .filter(([, w]) => w / totalUs >= minShare)
-      .sort((a, b) => b[1] - a[1])
+    const hot = [...groups.entries()]
+      .filter(([, g]) => g.us / totalUs >= minShare)
+      .sort((a, b) => b[1].us - a[1].us)
       .slice(0, top);
 
     const findings: Finding[] = [];
-    for (const [key, w] of hot) {
-      const frame = profile.frames[frameOfKey.get(key)!];
-      const location = frameLocation(frame);
-      const kind = workKind(frame.name);
+    for (const [key, g] of hot) {
+      const w = g.us;
       const occs = profile.timed ? onPathOccurrences(ctx, profile, sampleKey, key, speedup) : [];
       // With timestamps we know it never ran on a request's critical path (start-up, background work): not a fix.
       if (profile.timed && occs.length === 0 && ctx.traces.length > 0) continue;
-      const text = {
-        title: `Make ${frame.name} cheaper${location ? ` (${location})` : ''}`,
-        why: `${frame.name}${kind ? ` (${kind})` : ''} has ${fmtPct(w / totalUs)} of the sampled on-CPU time (${fmtUs(w)} self)${occs.length > 0 ? `, on the critical path of ${occs.length} requests` : ''}.`,
-        confidence: (profile.timed && occs.length > 0 ? 'medium' : 'low') as Finding['confidence'],
-        details: { selfMs: w / 1000, share: Math.round((w / totalUs) * 1000) / 1000, origin: frame.origin, ...(kind ? { kind } : {}) },
-        vars: { function: frame.name, location: location ?? 'unknown location' },
-      };
+      const text = describe(profile, g, w, totalUs, occs);
       if (occs.length > 0) {
         const f = findingOf('hot-function', occs, text);
-        findings.push({ ...f, evidence: f.evidence.map((e) => ({ ...e, location: location ?? e.location })) });
+        findings.push({ ...f, evidence: f.evidence.map((e) => ({ ...e, location: text.location ?? e.location })) });
       } else {
         // The profiled process's service, when a trace ran on it.
         const owner = ctx.traces.find((t) => profile.pid === undefined || t.trace.root.pid === profile.pid) ?? ctx.traces[0];
@@ -84,6 +83,94 @@ export const hotFunction: Detector<'hot-function'> = {
     return findings;
   },
 };
+
+/** CPU samples charged together: one app call site (if any) and one cause under it (if any). */
+interface Group {
+  site?: number;
+  cause?: Cause;
+  us: number;
+  /** The cause's frames by weight (the busiest names it: koa's respond). */
+  causeFrames: Map<number, number>;
+}
+
+interface Cause {
+  kind: 'dependency' | 'runtime';
+  /** The package (dependency) or the function (runtime). */
+  name: string;
+}
+
+/**
+ * Where a CPU sample's time is charged: the nearest app frame (the user's call site) and what below it the time went
+ * to — the innermost dependency frame between the site and the leaf (named by its package), or a runtime leaf worth
+ * naming (JSON.parse, a regex…). Runtime internals nobody can change (a libc write, timer bookkeeping) are the
+ * site's own cost. A stack with no app frame is charged to its cause alone; a pure runtime stack to nobody.
+ */
+function chargeOf(profile: Profile, stack: readonly number[]): { site?: number; cause?: Cause; causeFrame?: number } | undefined {
+  const site = appFrameOf(profile, stack);
+  const siteAt = site === undefined ? -1 : stack.lastIndexOf(site);
+  for (let i = stack.length - 1; i > siteAt; i--) {
+    const f = profile.frames[stack[i]];
+    if (f.origin === 'dependency' && !isRecorderFrame(f)) {
+      return { site, cause: { kind: 'dependency', name: packageOf(f.file) ?? f.name }, causeFrame: stack[i] };
+    }
+  }
+  const leaf = stack[stack.length - 1];
+  const lf = profile.frames[leaf];
+  if (lf.origin === 'runtime' && workKind(lf.name) !== undefined) return { site, cause: { kind: 'runtime', name: lf.name }, causeFrame: leaf };
+  if (site !== undefined) return { site };
+  return undefined;
+}
+
+/** A finding's words: the app call site first, the dependency or runtime cause and the change the user can make. */
+function describe(
+  profile: Profile,
+  g: Group,
+  w: number,
+  totalUs: number,
+  occs: readonly Occurrence[],
+): { title: string; why: string; confidence: Finding['confidence']; details: Record<string, string | number>; vars: Record<string, string>; location?: string } {
+  const siteFrame = g.site === undefined ? undefined : profile.frames[g.site];
+  const location = siteFrame ? frameLocation(siteFrame) : undefined;
+  const siteLabel = siteFrame ? (siteFrame.name === '(anonymous)' ? (location ?? siteFrame.name) : `${siteFrame.name}${location ? ` (${location})` : ''}`) : undefined;
+  const share = fmtPct(w / totalUs);
+  const onPath = occs.length > 0 ? `, on the critical path of ${occs.length} requests` : '';
+  const confidence: Finding['confidence'] = profile.timed && occs.length > 0 ? 'medium' : 'low';
+  const details: Record<string, string | number> = { selfMs: w / 1000, share: Math.round((w / totalUs) * 1000) / 1000, origin: siteFrame?.origin ?? 'dependency' };
+  if (location) details.calledFrom = location;
+  if (!g.cause) {
+    const fn = siteFrame!.name;
+    const kind = workKind(fn);
+    if (kind) details.kind = kind;
+    return {
+      title: `Make ${fn} cheaper${location ? ` (${location})` : ''}`,
+      why: `${fn}${kind ? ` (${kind})` : ''} has ${share} of the sampled on-CPU time (${fmtUs(w)} self)${onPath}.`,
+      confidence,
+      details,
+      vars: { function: fn, location: location ?? 'unknown location' },
+      location,
+    };
+  }
+  let busiest: number | undefined;
+  let most = 0;
+  for (const [f, us] of g.causeFrames) if (us > most) [busiest, most] = [f, us];
+  const fn = busiest === undefined ? g.cause.name : profile.frames[busiest].name;
+  const kind = g.cause.kind === 'runtime' ? workKind(fn) : undefined;
+  const advice = g.cause.kind === 'dependency' ? dependencyAdvice(g.cause.name, fn) : runtimeAdvice(fn, kind ?? '');
+  if (g.cause.kind === 'dependency') details.package = g.cause.name;
+  if (kind) details.kind = kind;
+  details.function = fn;
+  const from = siteLabel ? ` called from ${siteLabel}` : ' (no app frame on its stacks)';
+  return {
+    title: `${advice.what}${from}: ${advice.change}`,
+    why:
+      `${advice.what}${from} has ${share} of the sampled on-CPU time (${fmtUs(w)})${onPath}. ` +
+      `${g.cause.kind === 'dependency' ? `The code is ${g.cause.name}'s` : 'The code is the runtime\'s'}: the change is at ${siteLabel ? 'the call site' : 'whatever calls it'}.`,
+    confidence,
+    details,
+    vars: { function: `${advice.what}${from}`, location: location ?? 'unknown location' },
+    location,
+  };
+}
 
 /** Per trace: the function's samples that fell in the trace's cpu path segments, as shorten changes. */
 function onPathOccurrences(ctx: DetectorContext, profile: Profile, sampleKey: (string | undefined)[], key: string, speedup: number): Occurrence[] {
@@ -124,17 +211,4 @@ function onPathOccurrences(ctx: DetectorContext, profile: Profile, sampleKey: (s
     });
   }
   return occs;
-}
-
-/**
- * The frame a sample's self time is charged to. Runtime internals nobody can change (a libc write, timer
- * bookkeeping) are charged to the nearest app or dependency frame that called them; runtime work worth naming
- * (JSON.parse, RegExp, crypto, templating: workKind) keeps its own name. Pure runtime stacks are charged to nobody.
- */
-function chargedFrame(profile: Profile, stack: readonly number[]): number | undefined {
-  const leaf = stack[stack.length - 1];
-  const f = profile.frames[leaf];
-  if (f.origin !== 'runtime' || workKind(f.name) !== undefined) return leaf;
-  for (let i = stack.length - 2; i >= 0; i--) if (profile.frames[stack[i]].origin !== 'runtime') return stack[i];
-  return undefined;
 }

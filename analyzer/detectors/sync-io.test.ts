@@ -4,6 +4,7 @@ import { TraceBuilder, analyzeAll, contextOf, sql, t } from './testing/builder.j
 import type { Profile } from '../model/profile.js';
 import { fixOf } from './testing/fixes.js';
 import { isSyncCallSequence } from './support/blocking.js';
+import { timedProfile } from './testing/profile.js';
 
 /** A reads a file synchronously [10,40] inside its on-thread run [0,45] (too short for event-loop-blocking); B's callback is ready at 15. */
 function pair(name: string) {
@@ -186,5 +187,25 @@ describe('sync-io owns a stalled block of synchronous calls', () => {
     expect(isSyncCallSequence(dense, 0, 10_000)).toBe(false); // the block is 15 % of the run
     expect(isSyncCallSequence([call(0, 100), call(50_000, 50_100), call(99_900, 100_000)], 0, 100_000)).toBe(false);
     expect(isSyncCallSequence(dense.slice(0, 2), 0, 250)).toBe(false);
+  });
+});
+
+describe('sync-io from profile samples alone (execSync has no span)', () => {
+  it('names the API the handler called at the handler\'s line, however sparse the ticks in the syscall', () => {
+    const a = new TraceBuilder();
+    a.root({ name: 'GET /status', route: '/status', start: 0, end: 62, onThread: [[0, 62]] });
+    const b = new TraceBuilder();
+    b.root({ name: 'GET /status', route: '/status', start: 5, end: 80, onThread: [[5, 5.01], [62, 80]] });
+    const handler = 'handler src/server.js:21';
+    const exec = [handler, 'execSync node:child_process:954', 'spawnSync node:child_process:832', 'spawnSync node:internal/child_process:1108'];
+    // Ticks every 8 ms inside the call: nothing else sampled between them.
+    const runs: Parameters<typeof timedProfile>[0] = [[0, 2, [handler]]];
+    for (let ms = 2; ms < 58; ms += 8) runs.push([ms, ms + 1, exec]);
+    runs.push([58, 62, [handler, 'stringify']], [62, 80, [handler]]);
+    const ctx = contextOf(analyzeAll([a.build(), b.build()]), { profile: timedProfile(runs) });
+    const findings = syncIo.detect(ctx);
+    expect(findings.map((f) => f.title)).toEqual(['Replace execSync in src/server.js:21 by its asynchronous version']);
+    // B was ready at 5 and waited through the block (2 → 51 ms, the last tick's interval ending there).
+    expect(findings[0].why).toContain('delaying 1 other request');
   });
 });

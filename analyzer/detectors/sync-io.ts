@@ -5,39 +5,11 @@ import { endpointCounts, endpointKey, findingOf, groupBy, traceCount, type Occur
 import { fmtUs, median, sum } from './support/stats.js';
 import { plural } from '../../format/human.js';
 import { gcIntervals, victimsOf } from './support/queued.js';
-import { blockingRuns, shortestBlockingRunUs, syncCallOf, type SampledSyncCall } from './support/blocking.js';
-import type { Profile } from '../model/profile.js';
+import { blockingRuns, shortestBlockingRunUs, syncCallOf } from './support/blocking.js';
 
 export { syncCallOf } from './support/blocking.js';
 
 type SyncOccurrence = Occurrence & { key: string; calls: string; count: number; queuedUs: number; locations: string[] };
-
-/** timesink's own recorder code (its span writer's writeSync/openSync): never a fix for the app. */
-const TIMESINK_FILE = /(?:^|[/\\])(?:dist[/\\]register\.(?:c|m)?js|instrumentation[/\\][^/\\]+\.[cm]?[jt]s)$/;
-
-/**
- * A predicate telling whether a sampled …Sync call was made by timesink's own code: a sample inside it has a
- * timesink frame on its stack. Samples are looked up by time (they are in time order).
- */
-function ownCallFilter(profile: Profile | undefined): (c: SampledSyncCall) => boolean {
-  if (profile === undefined) return () => false;
-  const ownFrame = profile.frames.map((f) => f.file !== undefined && TIMESINK_FILE.test(f.file.replace(/^file:\/\//, '')));
-  if (!ownFrame.some(Boolean)) return () => false;
-  const ownStack = profile.stacks.map((st) => st.some((i) => ownFrame[i]));
-  const times: number[] = [];
-  for (const smp of profile.samples) if (smp.timeUs !== undefined && ownStack[smp.stack]) times.push(smp.timeUs);
-  times.sort((a, b) => a - b);
-  return (c) => {
-    let lo = 0;
-    let hi = times.length;
-    while (lo < hi) {
-      const mid = (lo + hi) >> 1;
-      if (times[mid] < c.startUs) lo = mid + 1;
-      else hi = mid;
-    }
-    return lo < times.length && times[lo] < c.endUs;
-  };
-}
 
 /** The location most of the block's located calls share (locations are sampled: many calls have none). */
 function commonLocation(locations: readonly string[]): string | undefined {
@@ -67,13 +39,12 @@ export const syncIo: Detector<'sync-io'> = {
   detect(ctx: DetectorContext): Finding[] {
     const minUs = setting(ctx, 'sync-io.minMs') * 1000;
     const occs: SyncOccurrence[] = [];
-    const isOwn = ownCallFilter(ctx.profile);
     for (const b of blockingRuns(ctx.traces, setting(ctx, 'event-loop-blocking.minSliceMs') * 1000, ctx.profile, shortestBlockingRunUs(ctx))) {
       if (b.owner !== 'sync-io') continue;
       const { at, run } = b;
       if (run.endUs - run.startUs < minUs) continue;
-      const sampled = b.sampled.filter((c) => !isOwn(c));
-      if (b.syncSpans.length === 0 && sampled.length === 0) continue; // only timesink's own writes
+      const sampled = b.sampled;
+      if (b.syncSpans.length === 0 && sampled.length === 0) continue;
       const names = [...new Set([...b.syncSpans.map((s) => syncCallOf(s)!), ...sampled.map((c) => c.call)])].sort();
       const locations: string[] = [];
       for (const s of b.syncSpans) {

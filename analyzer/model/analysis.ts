@@ -166,6 +166,8 @@ export interface HotFunction {
   selfFraction: number;
   /** Self ms of samples that fell inside critical-path on-thread time (timed profiles only). */
   onCriticalPathMs?: number;
+  /** For a dependency's or the runtime's function: the app frame ("file:line") most of its time was called from. */
+  calledFrom?: string;
 }
 
 /** Flamegraph tree, pruned to nodes >= 0.1 % of total to bound size. */
@@ -182,9 +184,40 @@ export interface ProfileSummary {
   format: string;
   totalMs: number;
   timed: boolean;
+  /** Hot functions by self time of CPU samples only: never idle waits, GC, the recorder or blocked sync calls. */
   hotFunctions: HotFunction[];
   flamegraph: FlameNode;
+  /** Self ms of CPU samples by the origin of their leaf frame. */
   byOrigin: Record<FrameOrigin, number>;
+  /** Samples (ms) that were the app's CPU time: what hot functions' selfFraction is a share of. */
+  cpuMs?: number;
+  /** Samples of the thread idle or waiting (epoll_pwait, (idle), (program), libuv waits): never CPU. */
+  idleMs?: number;
+  /** Samples in garbage collection. */
+  gcMs?: number;
+  /** Samples of the recorder's own work (timesink, OpenTelemetry, require/import-in-the-middle): recording cost. */
+  recorderMs?: number;
+  /** Samples of the thread blocked in a synchronous call (execSync, *Sync fs, Atomics.wait): waiting, not CPU. */
+  blockedMs?: number;
+}
+
+/**
+ * The recorder's own on-thread work, stated apart (aggregate/recording-cost.ts): never a fix, never a hot function.
+ * Recorder work inside a request's on-thread time stays in that request's `cpu` share, and time other requests queued
+ * behind it in their `queued` share: these numbers say how much of those shares is the recording's.
+ */
+export interface RecordingCost {
+  /** Requests the cost is spread over. */
+  requests: number;
+  /** The recorder's thread time while requests ran, ms: its own accounting plus profile samples of its code. */
+  threadMs: number;
+  threadMsPerRequest: number;
+  /** Of the requests' critical paths, ms: recorder samples inside their cpu, and their queueing behind the recorder. */
+  onCriticalPathMs: number;
+  /** onCriticalPathMs / the total critical path. */
+  criticalPathShare: number;
+  /** What the numbers rest on: the recorder's `busy` accounting, profile samples in its frames, or both. */
+  sources: ('recorder-accounting' | 'profile')[];
 }
 
 export interface InputSummary {
@@ -217,6 +250,8 @@ export interface Analysis {
   traces: TraceDetail[];
   timelines: Timeline[];
   profile?: ProfileSummary;
+  /** What recording cost the recorded process (timesink's own recordings); absent when nothing says. */
+  recordingCost?: RecordingCost;
   /** True when some input was unreadable or cut short: results are partial. */
   partial: boolean;
   warnings: Warning[];

@@ -71,6 +71,20 @@ describe('compare', () => {
     expect(unattributed.failures).toEqual(['computing + queued 0.0% vs expected 10.0% (off by 10.0 points, limit 5)']);
     expect(formatTable([row])).toMatch(/\| 95.0% \/ 5.0% \(computing \+ queued\) \| 89.0% \/ 4.0% \/ 7.0% \| – \/ no warning \| NO \|/);
   });
+  it('checks where the #1 fix points and which category holds the waiting, when the truth says', () => {
+    const f = { ...fix(1, 'sync-io', 100), evidence: [{ traceId: 't', spanIds: [], location: 'samples/apps/shell/server.cjs:21' }] };
+    const expected: Expected = { detector: 'sync-io', savingMs: 100, fractions: { waiting: 0.4, computingPlusQueued: 0.6 }, location: 'shell/server.cjs:21', waitingCategory: 'sync_io' };
+    const fractions = { waiting: 0.4, computing: 0.1, queued: 0.5, unattributed: 0 };
+    const base = analysis([f], fractions);
+    const right = { ...base, summary: { ...base.summary, breakdown: { ...base.summary.breakdown, db: 0, sync_io: 4000, cpu: 1000, queued: 5000 } } };
+    expect(compare('shell', right, expected).failures).toEqual([]);
+    // The same waiting in another category (an uninstrumented wait), and the fix at another line: both fail.
+    const wrong = { ...right, fixes: [{ ...f, evidence: [{ traceId: 't', spanIds: [], location: 'samples/apps/shell/server.cjs:31' }] }], summary: { ...right.summary, breakdown: { ...right.summary.breakdown, sync_io: 0, uninstrumented_wait: 4000 } } };
+    expect(compare('shell', wrong, expected).failures).toEqual([
+      '#1 points at samples/apps/shell/server.cjs:31, expected shell/server.cjs:21',
+      'sync_io 0.0% vs expected waiting 40.0% (limit 5 points)',
+    ]);
+  });
   it('fails with no fixes when one is expected', () => {
     expect(compare('orders', analysis([], waitingOnly), expected).failures[0]).toMatch(/got no fixes/);
   });

@@ -71,6 +71,16 @@ export function compare(app: string, analysis: Analysis, expected: Expected): Ro
       }
     }
   }
+  if (top && expected.location !== undefined && !top.evidence.some((e) => e.location?.endsWith(expected.location!))) {
+    failures.push(`#1 points at ${top.evidence.find((e) => e.location)?.location ?? 'no location'}, expected ${expected.location}`);
+  }
+  if (expected.waitingCategory !== undefined) {
+    const total = analysis.summary.criticalPathMs;
+    const share = total > 0 ? analysis.summary.breakdown[expected.waitingCategory] / total : 0;
+    if (!(Math.abs(share - expected.fractions.waiting) <= FRACTION_TOLERANCE)) {
+      failures.push(`${expected.waitingCategory} ${pct(share)} vs expected waiting ${pct(expected.fractions.waiting)} (limit ${FRACTION_TOLERANCE * 100} points)`);
+    }
+  }
   if (expected.maxFixFraction !== undefined) {
     const total = analysis.summary.criticalPathMs;
     const largest = fixes.reduce((m, f) => Math.max(m, f.savingMs), 0);

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { loadTruth } from '../../samples/lib/apps.mjs';
 import { expectedFor, poolWaitUnits } from './expectations.js';
@@ -51,6 +52,18 @@ describe('expectedFor', () => {
     });
     expect(e.savingMs).toBeCloseTo(720);
     expect(e.fractions).toEqual({ waiting: 0.95, computingPlusQueued: expect.closeTo(0.05) });
+  });
+  it('shell: like files, with the waiting in sync_io at the handler\'s line', () => {
+    const e = expectedFor(loadTruth('shell'), {
+      requestsByPath: { '/status': 10 },
+      stats: { blocking: series(10, 400), delayed: series(10, 900), request: series(10, 1000) },
+    });
+    expect(e).toMatchObject({ detector: 'sync-io', savingMs: 900, location: 'shell/server.cjs:21', waitingCategory: 'sync_io' });
+    expect(e.fractions).toEqual({ waiting: 0.4, computingPlusQueued: expect.closeTo(0.6) });
+    // The truth's line is the handler's: a profile names a function by the line it starts on.
+    const source = readFileSync(new URL('../../samples/apps/shell/server.cjs', import.meta.url), 'utf8').split('\n');
+    const line = Number(loadTruth('shell').truth.fixAt.split(':')[1]);
+    expect(source[line - 1]).toContain("app.get('/status', async (req, res) => {");
   });
   it('files: the saving is the time other in-flight requests spent behind the blocks, not request - block', () => {
     const e = expectedFor(loadTruth('files'), {

@@ -6,6 +6,7 @@
  * shutdown as truth-stats), so the truth holds on a slow machine too. Nothing here comes from timesink.
  */
 import type { DetectorId } from '../../analyzer/model/analysis.js';
+import type { Category } from '../../analyzer/model/categories.js';
 import type { Truth } from '../../samples/lib/apps.mjs';
 import type { SeriesStats, TruthStats } from '../../samples/lib/run-app.mjs';
 
@@ -36,6 +37,10 @@ export interface Expected {
   fractions: ExpectedFractions;
   /** For the control: the largest savingMs / criticalPathMs any fix may claim. */
   maxFixFraction?: number;
+  /** Where the #1 fix must point: the end of one of its evidence locations ("shell/server.cjs:21"). */
+  location?: string;
+  /** The one category the waiting must be in (its share checked against fractions.waiting). */
+  waitingCategory?: Category;
 }
 
 export interface Measurements {
@@ -129,6 +134,18 @@ export function expectedFor(truth: Truth, m: Measurements): Expected {
         detector: 'sync-io',
         savingMs: need(stats.delayed, 'delayed stats').totalMs,
         fractions: measuredWaiting(need(stats.blocking, 'blocking stats'), need(stats.request, 'request stats')),
+      };
+    }
+    case 'shell': {
+      const stats = need(m.stats, 'shell truth-stats');
+      // As files: the saving is the others' time held up behind the blocks. The waiting is the blocked execSync calls,
+      // in sync I/O (no span covers them: the profile's samples say the thread was blocked), at the handler's line.
+      return {
+        detector: 'sync-io',
+        savingMs: need(stats.delayed, 'delayed stats').totalMs,
+        fractions: measuredWaiting(need(stats.blocking, 'blocking stats'), need(stats.request, 'request stats')),
+        location: `shell/${need(truth.truth.fixAt, 'shell truth.fixAt')}`,
+        waitingCategory: 'sync_io',
       };
     }
     case 'clean': {

@@ -1,6 +1,6 @@
 import type { Profile } from '../../model/profile.js';
 import type { Span } from '../../model/span.js';
-import { frameLocation } from './profile.js';
+import { frameLocation, isRecorderFrame, sampleRole } from './profile.js';
 import type { AnalyzedTrace } from '../../model/trace.js';
 import { threadRuns, type ThreadRun } from './runs.js';
 import type { DetectorContext } from '../types.js';
@@ -45,23 +45,36 @@ export function sampledSyncCalls(profile: Profile | undefined): SampledSyncCall[
   if (!profile || !profile.timed) return [];
   const samples = profile.samples.filter((s) => s.timeUs !== undefined).sort((a, b) => a.timeUs! - b.timeUs!);
   const out: SampledSyncCall[] = [];
+  let previous: SampledSyncCall | undefined;
   for (const s of samples) {
     const stack = profile.stacks[s.stack];
     let call: string | undefined;
+    // The recorder's own writes (its span writer's writeSync) are recording cost, not the app's calls.
+    if (sampleRole(profile, stack, s.vmState) === 'recorder') {
+      previous = undefined;
+      continue;
+    }
     let location: string | undefined;
     for (let i = stack.length - 1; i >= 0; i--) {
       const f = profile.frames[stack[i]];
-      const m = call === undefined ? SYNC_CALL.exec(f.name) : null;
+      // The outermost …Sync frame under the caller names the call the code made: execSync, not the spawnSync it uses.
+      const m = call === undefined || f.origin === 'runtime' ? SYNC_CALL.exec(f.name) : null;
       if (m && m[1] === f.name.replace(/^.*\./, '')) call = m[1];
-      else if (call !== undefined && f.origin === 'app') {
+      else if (call !== undefined && f.origin === 'app' && !isRecorderFrame(f)) {
         location = frameLocation(f);
         break;
       }
     }
-    if (!call) continue;
+    if (!call) {
+      previous = undefined;
+      continue;
+    }
+    // Consecutive samples of one call are one call however far apart: a profiler's ticks thin out while the thread
+    // sits in a syscall (0x: 5–15 ms gaps at a 1 ms interval), and nothing else was sampled in between.
     const last = out[out.length - 1];
-    if (last && last.call === call && s.timeUs! - last.endUs <= 2 * s.weightUs) last.endUs = s.timeUs! + s.weightUs;
+    if (last && last.call === call && (previous === last || s.timeUs! - last.endUs <= 2 * s.weightUs)) last.endUs = Math.max(last.endUs, s.timeUs! + s.weightUs);
     else out.push({ call, location, startUs: s.timeUs!, endUs: s.timeUs! + s.weightUs });
+    previous = out[out.length - 1];
   }
   return out;
 }

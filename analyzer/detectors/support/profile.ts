@@ -1,4 +1,7 @@
 import type { Frame, Profile } from '../../model/profile.js';
+import { appFrameOf, isRecorderFrame, sampleRole } from '../../model/frame-role.js';
+
+export { appFrameOf, frameRole, isIdleFrame, isRecorderFrame, packageOf, sampleRole, type FrameRole } from '../../model/frame-role.js';
 
 export interface HotFrame {
   frame: Frame;
@@ -12,42 +15,29 @@ export function frameLocation(f: Frame): string | undefined {
   return f.file ? (f.line !== undefined ? `${f.file}:${f.line}` : f.file) : undefined;
 }
 
-/** Profiler pseudo-frames that are not code anyone can change. */
-const PSEUDO = /^\((?:idle|program|root|garbage collector|unknown)\)$/;
-
-/**
- * The thread asleep, waiting for I/O or a lock: epoll/kqueue/IOCP waits, poll, futex and condition waits. 0x and perf
- * sample these like any other frame; they are not CPU time.
- */
-const IDLE = /^(?:epoll_p?wait|uv__io_poll|kevent|__?poll|ppoll|__?nanosleep|futex_wait\w*|__futex\w*|pthread_cond_(?:timed)?wait|GetQueuedCompletionStatus(?:Ex)?|NtWaitForSingleObject|__select|select)(?:@@?\S+)?$/;
-
-/** timesink's own recorder, which runs inside the app: its samples are our overhead, not the app's hot code. */
-const RECORDER = /(?:^|\/)(?:dist\/register\.(?:cjs|mjs)|node_modules\/timesink\/)/;
-
-export function isIdleFrame(f: Frame): boolean {
-  return PSEUDO.test(f.name) || IDLE.test(f.name);
-}
-
 /**
  * The frame whose self time a sample is charged to: its leaf. Undefined for samples that are not the app's CPU time:
- * the thread idle or waiting (pseudo or idle leaf), or timesink's recorder on the stack.
+ * the thread idle or waiting (pseudo or idle leaf), GC, or timesink's recorder on the stack.
  */
 export function selfFrame(profile: Profile, stack: readonly number[]): number | undefined {
-  if (stack.length === 0) return undefined;
-  const leaf = stack[stack.length - 1];
-  if (isIdleFrame(profile.frames[leaf])) return undefined;
-  for (const i of stack) if (RECORDER.test(profile.frames[i].file ?? '')) return undefined;
-  return leaf;
+  if (sampleRole(profile, stack) !== undefined) return undefined;
+  return stack[stack.length - 1];
 }
 
-/** The deepest app frame of a stack: the user's own code responsible, even when the leaf is in a library. */
+/**
+ * The frame to name for a stack: the deepest app frame (the user's own code responsible, even when the leaf is in a
+ * library); with none on the stack, the deepest dependency frame (the library whose callback ran), then the leaf.
+ */
 function responsibleFrame(profile: Profile, stack: readonly number[]): number | undefined {
-  if (selfFrame(profile, stack) === undefined) return undefined;
+  const leaf = selfFrame(profile, stack);
+  if (leaf === undefined) return undefined;
+  const app = appFrameOf(profile, stack);
+  if (app !== undefined) return app;
   for (let i = stack.length - 1; i >= 0; i--) {
     const f = profile.frames[stack[i]];
-    if (f.origin === 'app' && !PSEUDO.test(f.name)) return stack[i];
+    if (f.origin === 'dependency' && !isRecorderFrame(f)) return stack[i];
   }
-  return selfFrame(profile, stack);
+  return leaf;
 }
 
 /**

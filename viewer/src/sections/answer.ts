@@ -4,6 +4,7 @@ import { absent, h, section } from '../dom.js';
 import { fmtMs, fmtPct } from '../format.js';
 import { CATEGORY_LABEL } from '../palette.js';
 import { stackedBar, swatch } from '../stacked-bar.js';
+import { recordingCostLine } from '../../../format/recording-cost.js';
 
 const GROUPS: { name: string; key: 'waiting' | 'computing' | 'queued' | 'unattributed'; cats: readonly Category[]; hint: string }[] = [
   { name: 'Waiting', key: 'waiting', cats: WAIT_CATEGORIES, hint: 'on I/O: the fix is fewer, batched or parallel calls' },
@@ -54,6 +55,8 @@ export function renderAnswer(a: Analysis): HTMLElement {
     grid.appendChild(card);
   }
   s.appendChild(grid);
+  // The recorder's own work, stated apart from the app's (never a fix or a hot function).
+  if (a.recordingCost) s.appendChild(h('p', { class: 'muted small recording-cost' }, `${recordingCostLine(a.recordingCost)}.`));
   if (a.services.length > 1) s.appendChild(serviceTable(a));
   return s;
 }

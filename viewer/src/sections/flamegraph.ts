@@ -33,7 +33,7 @@ export function renderFlamegraph(a: Analysis): Flamegraph {
     h(
       'p',
       { class: 'intro' },
-      `${fmtMs(p.totalMs)} of samples from ${p.format} (${p.source}). App code ${fmtPct((p.byOrigin.app ?? 0) / p.totalMs)}, dependencies ${fmtPct((p.byOrigin.dependency ?? 0) / p.totalMs)}, Node core and runtime ${fmtPct((p.byOrigin.runtime ?? 0) / p.totalMs)} of self time. Click a frame to zoom (keyboard: Tab into the graph, arrows to move, Enter to zoom); wider is more time.`,
+      `${fmtMs(p.totalMs)} of samples from ${p.format} (${p.source}). ${sampleSplit(p)} Click a frame to zoom (keyboard: Tab into the graph, arrows to move, Enter to zoom); wider is more time.`,
     ),
   );
   let query = '';
@@ -85,4 +85,25 @@ export function renderFlamegraph(a: Analysis): Flamegraph {
     }),
   );
   return { element: s, init: draw };
+}
+
+/**
+ * Whose time the samples were: the CPU split by origin, and what is not the app's CPU (idle, GC, the recorder, the
+ * thread blocked in synchronous calls). Older analyses have no cpuMs: their origin split is of all samples.
+ */
+function sampleSplit(p: NonNullable<Analysis['profile']>): string {
+  const cpu = p.cpuMs ?? p.totalMs;
+  const origins = `App code ${fmtPct((p.byOrigin.app ?? 0) / cpu)}, dependencies ${fmtPct((p.byOrigin.dependency ?? 0) / cpu)}, Node core and runtime ${fmtPct((p.byOrigin.runtime ?? 0) / cpu)}`;
+  if (p.cpuMs === undefined) return `${origins} of self time.`;
+  const apart = (
+    [
+      [p.idleMs, 'idle or waiting'],
+      [p.blockedMs, 'blocked in synchronous calls (waiting, not CPU)'],
+      [p.gcMs, 'garbage collection'],
+      [p.recorderMs, "timesink's own recording"],
+    ] as [number | undefined, string][]
+  )
+    .filter(([ms]) => ms !== undefined && ms > 0)
+    .map(([ms, what]) => `${fmtMs(ms!)} ${what}`);
+  return `${fmtMs(cpu)} of it was the app's CPU: ${origins}.${apart.length > 0 ? ` Not CPU the app can cut, and not in the hot functions: ${apart.join(', ')}.` : ''}`;
 }

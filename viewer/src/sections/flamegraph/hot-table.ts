@@ -19,7 +19,7 @@ export function hotTable(fns: HotFunction[], timed: boolean, find: (name: string
       'tr',
       null,
       h('td', null, h('code', null, f.name)),
-      h('td', { class: 'muted small' }, f.location ?? ''),
+      h('td', { class: 'muted small' }, f.calledFrom ? `${f.location ?? ''} — called from ${f.calledFrom}` : (f.location ?? '')),
       h('td', null, ORIGIN_LABEL[f.origin]),
       h('td', { class: 'num' }, fmtMs(f.selfMs)),
       h('td', { class: 'num' }, fmtMs(f.totalMs)),
