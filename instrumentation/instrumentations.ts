@@ -1,7 +1,7 @@
 /**
  * The instrumentations timesink enables: the waits the analyzer classifies (http/undici/net/dns network, fs, pg,
- * mysql2, redis/ioredis, mongodb, pool waits) and the two common web frameworks for route names. Nothing that
- * records headers, bodies or query parameters.
+ * mysql, mysql2, redis/ioredis, mongodb, pool waits) and the web frameworks that name routes (express, koa,
+ * fastify). Nothing that records headers, bodies or query parameters.
  */
 import path from 'node:path';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
@@ -19,6 +19,8 @@ import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { RedisInstrumentation } from '@opentelemetry/instrumentation-redis';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { markCallStart } from './call-start.js';
+import { MySQLDefaultExportInstrumentation } from './esm-default-export.js';
+import { FastifyRouteInstrumentation } from './fastify-routes.js';
 import { warnOnce } from './warn.js';
 
 /** The fs instrumentation's scope name (its spans' instrumentationScope.name). */
@@ -26,7 +28,7 @@ export const FS_SCOPE = '@opentelemetry/instrumentation-fs';
 
 /** Packages loaded through ESM `import` that the import-in-the-middle hook must see (everything else is left alone). */
 export const ESM_HOOKED_MODULES = [
-  'pg', 'pg-pool', 'mysql2', 'ioredis', 'redis', '@redis/client', 'mongodb', 'express', 'koa', 'generic-pool', 'undici',
+  'pg', 'pg-pool', 'mysql', 'mysql2', 'ioredis', 'redis', '@redis/client', 'mongodb', 'express', 'koa', 'generic-pool', 'undici',
   'http', 'https', 'net', 'dns', 'dns/promises', 'fs', 'fs/promises',
 ];
 
@@ -78,6 +80,7 @@ export function createInstrumentations(): Instrumentation[] {
         }),
     ],
     ['pg', () => new PgInstrumentation({ enhancedDatabaseReporting: false })],
+    ['mysql', () => new MySQLDefaultExportInstrumentation()],
     ['mysql2', () => new MySQL2Instrumentation()],
     ['ioredis', () => new IORedisInstrumentation()],
     ['redis', () => new RedisInstrumentation()],
@@ -95,6 +98,7 @@ export function createInstrumentations(): Instrumentation[] {
         }),
     ],
     ['koa', () => new KoaInstrumentation({ ignoreLayersType: [KoaLayerType.MIDDLEWARE] })],
+    ['fastify', () => new FastifyRouteInstrumentation()],
     ['generic-pool', () => new GenericPoolInstrumentation()],
   ];
   const out: Instrumentation[] = [];
