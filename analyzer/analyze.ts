@@ -20,6 +20,7 @@ import { verdict } from './aggregate/verdict.js';
 import { DEFAULT_MAX_TRACE_DETAILS, selectDetailTraces, traceDetail } from './aggregate/trace-details.js';
 import { buildTimelines } from './aggregate/timelines.js';
 import { summarizeProfile } from './aggregate/profile-summary.js';
+import { coverageOf } from './aggregate/coverage.js';
 import { redactFixes } from './redact-output.js';
 import { redactSpans } from './redact-input.js';
 import { VERSION } from '../format/version.js';
@@ -72,6 +73,8 @@ export function analyze(input: IngestResult, opts: AnalyzeOptions = {}): Analysi
   const hidden = beforeFirstSpanWarning(beforeFirstSpan, totalUs);
   if (hidden) warnings.push(hidden);
   const breakdown = totalBreakdownMs(traces);
+  const coverage = coverageOf(input.manifests, spans, breakdown, totalUs / 1000);
+  warnings.push(...coverage.warnings);
   const profile = pickProfile(input.profiles, warnings);
   let fixes = findFixes({ traces, runtime: input.runtime, profile, config: opts.detectorConfig ?? {} }, totalUs, opts.top ?? 10);
   if (redact) fixes = redactFixes(fixes);
@@ -104,6 +107,7 @@ export function analyze(input: IngestResult, opts: AnalyzeOptions = {}): Analysi
     redacted: redact,
   };
   if (profile) analysis.profile = summarizeProfile(profile, traces);
+  analysis.coverage = coverage.coverage;
   return analysis;
 }
 
