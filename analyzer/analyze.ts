@@ -8,6 +8,7 @@ import { buildTraces } from './model/build-traces.js';
 import { classifyAll } from './classify/classify.js';
 import { buildThreadIndex } from './accounting/thread-index.js';
 import { analyzeTrace } from './accounting/analyze-trace.js';
+import { inferEndpointTemplates } from './accounting/path-templates.js';
 import { queueingBeforeFirstSpan, type BeforeFirstSpan } from './accounting/before-first-span.js';
 import { hasBusyOutsideSpans } from './model/runtime.js';
 import { fmtMs, fmtPct, plural } from '../format/human.js';
@@ -62,6 +63,8 @@ export function analyze(input: IngestResult, opts: AnalyzeOptions = {}): Analysi
   const allTraces = buildTraces(spans, warnings);
   const hasOnThread = spans.some((s) => s.onThread !== undefined);
   const { analyzed, beforeFirstSpan } = accountTraces(allTraces, selectTraces(requestTraces(allTraces, warnings), opts), input, hasOnThread);
+  // Before the endpoint filter: `--endpoint "GET /articles/:slug"` names the inferred template.
+  inferEndpointTemplates(analyzed);
   const byEndpoint = opts.endpoint;
   const traces = byEndpoint ? analyzed.filter((a) => a.endpoint === byEndpoint || a.endpoint.includes(byEndpoint)) : analyzed;
   if ((opts.service || opts.endpoint || opts.sinceUs !== undefined || opts.untilUs !== undefined) && traces.length === 0) {
