@@ -36,6 +36,10 @@ export interface Expected {
   fractions: ExpectedFractions;
   /** For the control: the largest savingMs / criticalPathMs any fix may claim. */
   maxFixFraction?: number;
+  /** The endpoint names the analysis must have, exactly (route names, not one per slug). */
+  endpoints?: string[];
+  /** The database share of the critical path (breakdown.db / criticalPathMs): the planted waits are all queries. */
+  dbShare?: number;
 }
 
 export interface Measurements {
@@ -136,6 +140,18 @@ export function expectedFor(truth: Truth, m: Measurements): Expected {
       const stats = need(m.stats, 'clean truth-stats');
       const fractions = measuredWaiting(need(stats.answered, 'answered stats'), need(stats.request, 'request stats'));
       return { detector: null, fractions, maxFixFraction: 0.05 };
+    }
+    case 'articles': {
+      // Waiting as for clean; the planted truth is the names: Fastify's two routes, whatever the slugs.
+      const stats = need(m.stats, 'articles truth-stats');
+      const fractions = measuredWaiting(need(stats.answered, 'answered stats'), need(stats.request, 'request stats'));
+      return { detector: null, fractions, maxFixFraction: 0.05, endpoints: ['GET /api/articles/:slug', 'GET /api/articles/:slug/comments'] };
+    }
+    case 'catalog': {
+      // Waiting as for clean, and all of it is the mysql driver's queries: the database share is the same number.
+      const stats = need(m.stats, 'catalog truth-stats');
+      const fractions = measuredWaiting(need(stats.answered, 'answered stats'), need(stats.request, 'request stats'));
+      return { detector: null, fractions, maxFixFraction: 0.05, dbShare: fractions.waiting };
     }
     default:
       throw new Error(`no expectation for app ${truth.app}`);
