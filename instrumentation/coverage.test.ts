@@ -56,3 +56,19 @@ describe('an ES module app importing the mysql driver', () => {
     expect(readManifestFile(dir).processes[0]!.ioLibraries).toEqual(['mysql']);
   }, 60_000);
 });
+
+describe.each([
+  ['hapi', '/articles/{slug}'],
+  ['restify', '/articles/:slug'],
+])('%s, recorded', (framework, route) => {
+  it('names the route on the server spans', async () => {
+    const dir = tempDir();
+    const run = await runNode(['--require', REGISTER_CJS, path.join(FIXTURES, 'routes-app.cjs')], { env: { TIMESINK_OUT: dir, FRAMEWORK: framework } });
+    expect(run.code, run.stderr).toBe(0);
+    const servers = readSpans(dir).filter((s) => s.kind === 2);
+    expect(servers.map((s) => [s.attrs['url.path'], s.attrs['http.route']]).sort()).toEqual([
+      ['/articles/first-post', route],
+      ['/articles/second-post', route],
+    ]);
+  }, 60_000);
+});

@@ -1,7 +1,7 @@
 /**
  * The instrumentations timesink enables: the waits the analyzer classifies (http/undici/net/dns network, fs, pg,
  * mysql, mysql2, redis/ioredis, mongodb, pool waits) and the web frameworks that name routes (express, koa,
- * fastify). Nothing that records headers, bodies or query parameters.
+ * fastify, hapi, restify). Nothing that records headers, bodies or query parameters.
  */
 import path from 'node:path';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
@@ -9,6 +9,7 @@ import { DnsInstrumentation } from '@opentelemetry/instrumentation-dns';
 import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { FsInstrumentation } from '@opentelemetry/instrumentation-fs';
 import { GenericPoolInstrumentation } from '@opentelemetry/instrumentation-generic-pool';
+import { HapiInstrumentation } from '@opentelemetry/instrumentation-hapi';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { KoaInstrumentation, KoaLayerType } from '@opentelemetry/instrumentation-koa';
@@ -17,6 +18,7 @@ import { MySQL2Instrumentation } from '@opentelemetry/instrumentation-mysql2';
 import { NetInstrumentation } from '@opentelemetry/instrumentation-net';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { RedisInstrumentation } from '@opentelemetry/instrumentation-redis';
+import { RestifyInstrumentation } from '@opentelemetry/instrumentation-restify';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { markCallStart } from './call-start.js';
 import { MySQLDefaultExportInstrumentation } from './esm-default-export.js';
@@ -29,6 +31,7 @@ export const FS_SCOPE = '@opentelemetry/instrumentation-fs';
 /** Packages loaded through ESM `import` that the import-in-the-middle hook must see (everything else is left alone). */
 export const ESM_HOOKED_MODULES = [
   'pg', 'pg-pool', 'mysql', 'mysql2', 'ioredis', 'redis', '@redis/client', 'mongodb', 'express', 'koa', 'generic-pool', 'undici',
+  '@hapi/hapi', 'restify',
   'http', 'https', 'net', 'dns', 'dns/promises', 'fs', 'fs/promises',
 ];
 
@@ -99,6 +102,9 @@ export function createInstrumentations(): Instrumentation[] {
     ],
     ['koa', () => new KoaInstrumentation({ ignoreLayersType: [KoaLayerType.MIDDLEWARE] })],
     ['fastify', () => new FastifyRouteInstrumentation()],
+    // Hapi's and restify's put the route on the server span too; they have no switch for their handler spans.
+    ['hapi', () => new HapiInstrumentation()],
+    ['restify', () => new RestifyInstrumentation()],
     ['generic-pool', () => new GenericPoolInstrumentation()],
   ];
   const out: Instrumentation[] = [];
