@@ -73,8 +73,13 @@ export function packageOfPath(file: string): string | undefined {
   const normal = file.includes('\\') ? file.replace(/\\/g, '/') : file;
   const at = normal.lastIndexOf('/node_modules/');
   if (at < 0) return undefined;
-  const rest = normal.slice(at + '/node_modules/'.length);
-  const parts = rest.split('/');
-  if (parts[0]!.startsWith('@')) return parts.length > 2 ? `${parts[0]}/${parts[1]}` : undefined;
-  return parts.length > 1 && parts[0] ? parts[0] : undefined;
+  const start = at + '/node_modules/'.length;
+  // No split: this runs on every key of the module cache.
+  let end = normal.indexOf('/', start);
+  if (end < 0) return undefined;
+  if (normal.charCodeAt(start) === 64 /* @ */) {
+    end = normal.indexOf('/', end + 1);
+    if (end < 0) return undefined;
+  }
+  return end > start ? normal.slice(start, end) : undefined;
 }

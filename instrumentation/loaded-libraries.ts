@@ -2,8 +2,9 @@
  * Which I/O libraries of the registry (format/io-libraries.ts) this process has loaded, from the module cache's keys:
  * every CommonJS module, including CommonJS packages an ES module imported (Node loads those through the same cache).
  * Packages that are only ES modules never enter it and are not seen (none of the registry's drivers is ESM-only).
- * Read when the manifest is written, not per require: no hook on module loading, and a scan of a few thousand keys
- * costs well under a millisecond, skipped entirely while the cache has not grown.
+ * Read when the manifest is written, not per require: no hook on module loading. A full scan of 2,375 keys took
+ * 0.6 ms at best, an unchanged cache 0.2 ms (bench/scan-loaded-libraries.mjs, docs/coverage.md); the full scan runs
+ * only while the cache grows, i.e. mostly at start-up.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
