@@ -8,7 +8,7 @@ const { Pool } = require('pg');
 const Fastify = require('fastify5');
 const { serve, Series } = require('../../lib/serve.cjs');
 
-const SLEEP_S = Number(process.env.QUERY_SLEEP_MS ?? 50) / 1000;
+const SLEEP_S = Number(process.env.QUERY_SLEEP_MS ?? 100) / 1000;
 
 async function main() {
   const { startDatabase } = await import('../../lib/database.mjs');

@@ -8,7 +8,7 @@ const express = require('express');
 const mysql = require('mysql');
 const { serve, Series } = require('../../lib/serve.cjs');
 
-const SLEEP_S = Number(process.env.QUERY_SLEEP_MS ?? 40) / 1000;
+const SLEEP_S = Number(process.env.QUERY_SLEEP_MS ?? 100) / 1000;
 
 async function main() {
   const url = new URL(process.env.MYSQL_URL ?? 'mysql://root@127.0.0.1:3306/test');
