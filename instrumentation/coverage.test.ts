@@ -7,6 +7,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { analyze } from '../analyzer/analyze.js';
 import { ingest } from '../analyzer/ingest/index.js';
+import { terminalSummary } from '../cli/summary.js';
 import { FIXTURES, REGISTER_CJS, REGISTER_MJS, readManifestFile, readSpans, runNode, tempDir } from './test-support.js';
 
 const APP = path.join(FIXTURES, 'coverage-app.cjs');
@@ -72,5 +73,20 @@ describe.each([
       ['/articles/first-post', route],
       ['/articles/second-post', route],
     ]);
+  }, 60_000);
+});
+
+describe('an app that loaded a client timesink does not instrument', () => {
+  it('is named, with its uninstrumented wait, in the analysis and the terminal summary', async () => {
+    const dir = tempDir();
+    const run = await runNode(['--require', REGISTER_CJS, path.join(FIXTURES, 'blind-app.cjs')], { env: { TIMESINK_OUT: dir } });
+    expect(run.code, run.stderr).toBe(0);
+    expect(readManifestFile(dir).processes[0]!.ioLibraries).toEqual(['@grpc/grpc-js']);
+    const a = analyze(await ingest([dir]), { createdAt: 'fixed' });
+    // Each request waits 30 ms on a timer no span covers: most of its time.
+    expect(a.coverage!.uninstrumentedWaitFraction).toBeGreaterThan(0.5);
+    const gap = a.warnings.find((w) => w.code === 'uninstrumented-library');
+    expect(gap?.message).toMatch(/^The app loaded `@grpc\/grpc-js` \(a gRPC client\/server\), which timesink does not instrument: .* uninstrumented wait is \d+\.\d % of request time — that may be it\.$/);
+    expect(terminalSummary(a)).toContain(`  Not instrumented: ${gap!.message}`);
   }, 60_000);
 });
