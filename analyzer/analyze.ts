@@ -8,6 +8,7 @@ import { buildTraces } from './model/build-traces.js';
 import { classifyAll } from './classify/classify.js';
 import { buildThreadIndex } from './accounting/thread-index.js';
 import { analyzeTrace } from './accounting/analyze-trace.js';
+import { inferEndpointTemplates } from './accounting/path-templates.js';
 import { queueingBeforeFirstSpan, type BeforeFirstSpan } from './accounting/before-first-span.js';
 import { accountBlocked, blockedStretches } from './accounting/blocked.js';
 import { hasBusyOutsideSpans } from './model/runtime.js';
@@ -22,6 +23,7 @@ import { DEFAULT_MAX_TRACE_DETAILS, selectDetailTraces, traceDetail } from './ag
 import { buildTimelines } from './aggregate/timelines.js';
 import { summarizeProfile } from './aggregate/profile-summary.js';
 import { recordingCost } from './aggregate/recording-cost.js';
+import { coverageOf } from './aggregate/coverage.js';
 import { redactFixes } from './redact-output.js';
 import { redactSpans } from './redact-input.js';
 import { VERSION } from '../format/version.js';
@@ -63,6 +65,8 @@ export function analyze(input: IngestResult, opts: AnalyzeOptions = {}): Analysi
   const allTraces = buildTraces(spans, warnings);
   const hasOnThread = spans.some((s) => s.onThread !== undefined);
   const { analyzed, beforeFirstSpan } = accountTraces(allTraces, selectTraces(requestTraces(allTraces, warnings), opts), input, hasOnThread);
+  // Before the endpoint filter: `--endpoint "GET /articles/:slug"` names the inferred template.
+  inferEndpointTemplates(analyzed);
   const byEndpoint = opts.endpoint;
   const traces = byEndpoint ? analyzed.filter((a) => a.endpoint === byEndpoint || a.endpoint.includes(byEndpoint)) : analyzed;
   if ((opts.service || opts.endpoint || opts.sinceUs !== undefined || opts.untilUs !== undefined) && traces.length === 0) {
@@ -77,6 +81,8 @@ export function analyze(input: IngestResult, opts: AnalyzeOptions = {}): Analysi
   // The thread blocked in a synchronous call is waiting, not computing: the profile says when (accounting/blocked.ts).
   accountBlocked(analyzed, blockedStretches(profile));
   const breakdown = totalBreakdownMs(traces);
+  const coverage = coverageOf(input.manifests, spans, breakdown, totalUs / 1000);
+  warnings.push(...coverage.warnings);
   let fixes = findFixes({ traces, runtime: input.runtime, profile, config: opts.detectorConfig ?? {} }, totalUs, opts.top ?? 10);
   if (redact) fixes = redactFixes(fixes);
 
@@ -110,6 +116,7 @@ export function analyze(input: IngestResult, opts: AnalyzeOptions = {}): Analysi
   if (profile) analysis.profile = summarizeProfile(profile, traces);
   const cost = recordingCost(traces, input.runtime, profile);
   if (cost) analysis.recordingCost = cost;
+  analysis.coverage = coverage.coverage;
   return analysis;
 }
 

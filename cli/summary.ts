@@ -83,6 +83,9 @@ export function terminalSummary(a: Analysis, opts: { top?: number; reportPath?: 
       lines.push(style(`  + about ${fmtMs(before.valueMs / before.count)} per request for ${before.count} requests queued before their first span (not in the shares above)`, 'dim'));
     }
     if (a.recordingCost) lines.push(style(`  ${recordingCostLine(a.recordingCost)}`, 'dim'));
+    // What the spans could not see into (analyzer/aggregate/coverage.ts): said next to the shares it qualifies.
+    const blind = a.warnings.find((w) => w.code === 'uninstrumented-library' || w.code === 'uninstrumented-wait');
+    if (blind) lines.push(`  Not instrumented: ${blind.message}`);
   }
   const top = a.fixes.slice(0, opts.top ?? 5);
   lines.push('');

@@ -63,6 +63,11 @@ export interface ProcessEntry {
   droppedSpans: number;
   spansWritten: number;
   warnings: string[];
+  /**
+   * The packages of format/io-libraries.ts the process had loaded when the manifest was last written (CommonJS module
+   * cache; sorted). Absent in recordings made before it was recorded.
+   */
+  ioLibraries?: string[];
 }
 
 export interface Manifest {

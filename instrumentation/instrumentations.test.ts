@@ -9,6 +9,11 @@ describe('the instrumentations list', () => {
       expect(made).toHaveLength(INSTRUMENTATIONS.length);
       made.forEach((instrumentation, i) => {
         const [name, modules] = INSTRUMENTATIONS[i];
+        // One that patches no module (Fastify's route names come from its diagnostics channel) needs no ESM hook.
+        if (modules.length === 0) {
+          expect(instrumentation, name).not.toBeInstanceOf(InstrumentationBase);
+          return;
+        }
         expect(instrumentation).toBeInstanceOf(InstrumentationBase);
         const patched = (instrumentation as InstrumentationBase).getModuleDefinitions().map((d) => d.name);
         for (const m of patched) expect(modules, `${name} patches ${m}`).toContain(m);

@@ -1,7 +1,7 @@
 /**
  * The instrumentations timesink enables: the waits the analyzer classifies (http/undici/net/dns network, fs, pg,
- * mysql2, redis/ioredis, mongodb, pool waits) and the two common web frameworks for route names. Nothing that
- * records headers, bodies or query parameters.
+ * mysql, mysql2, redis/ioredis, mongodb, pool waits) and the web frameworks that name routes (express, koa,
+ * fastify, hapi, restify). Nothing that records headers, bodies or query parameters.
  */
 import path from 'node:path';
 import type { Instrumentation } from '@opentelemetry/instrumentation';
@@ -9,6 +9,7 @@ import { DnsInstrumentation } from '@opentelemetry/instrumentation-dns';
 import { ExpressInstrumentation, ExpressLayerType } from '@opentelemetry/instrumentation-express';
 import { FsInstrumentation } from '@opentelemetry/instrumentation-fs';
 import { GenericPoolInstrumentation } from '@opentelemetry/instrumentation-generic-pool';
+import { HapiInstrumentation } from '@opentelemetry/instrumentation-hapi';
 import { HttpInstrumentation } from '@opentelemetry/instrumentation-http';
 import { IORedisInstrumentation } from '@opentelemetry/instrumentation-ioredis';
 import { KoaInstrumentation, KoaLayerType } from '@opentelemetry/instrumentation-koa';
@@ -17,8 +18,11 @@ import { MySQL2Instrumentation } from '@opentelemetry/instrumentation-mysql2';
 import { NetInstrumentation } from '@opentelemetry/instrumentation-net';
 import { PgInstrumentation } from '@opentelemetry/instrumentation-pg';
 import { RedisInstrumentation } from '@opentelemetry/instrumentation-redis';
+import { RestifyInstrumentation } from '@opentelemetry/instrumentation-restify';
 import { UndiciInstrumentation } from '@opentelemetry/instrumentation-undici';
 import { markCallStart } from './call-start.js';
+import { MySQLDefaultExportInstrumentation } from './esm-default-export.js';
+import { FastifyRouteInstrumentation } from './fastify-routes.js';
 import { warnOnce } from './warn.js';
 
 /** The fs instrumentation's scope name (its spans' instrumentationScope.name). */
@@ -77,6 +81,7 @@ export const INSTRUMENTATIONS: [name: string, modules: readonly string[], create
       }),
   ],
   ['pg', ['pg', 'pg-pool'], () => new PgInstrumentation({ enhancedDatabaseReporting: false })],
+  ['mysql', ['mysql'], () => new MySQLDefaultExportInstrumentation()],
   ['mysql2', ['mysql2'], () => new MySQL2Instrumentation()],
   ['ioredis', ['ioredis'], () => new IORedisInstrumentation()],
   ['redis', ['redis', '@redis/client', '@node-redis/client'], () => new RedisInstrumentation()],
@@ -95,6 +100,10 @@ export const INSTRUMENTATIONS: [name: string, modules: readonly string[], create
       }),
   ],
   ['koa', ['koa'], () => new KoaInstrumentation({ ignoreLayersType: [KoaLayerType.MIDDLEWARE] })],
+  ['fastify', [], () => new FastifyRouteInstrumentation()],
+  // Hapi's and restify's put the route on the server span too; they have no switch for their handler spans.
+  ['hapi', ['@hapi/hapi'], () => new HapiInstrumentation()],
+  ['restify', ['restify'], () => new RestifyInstrumentation()],
   ['generic-pool', ['generic-pool'], () => new GenericPoolInstrumentation()],
 ];
 

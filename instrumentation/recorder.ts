@@ -20,6 +20,7 @@ import { installExitHooks, type ExitInfo } from './exit-hooks.js';
 import { InspectorProfiler } from './inspector-profiler.js';
 import { createInstrumentations, PRELOADED_BUILTINS } from './instrumentations.js';
 import { LineFile } from './line-file.js';
+import { LoadedLibraries } from './loaded-libraries.js';
 import { mergeProcess, updateManifest } from './manifest-file.js';
 import { OnThreadTracker } from './on-thread.js';
 import { writeProfileAnchor } from './profile-anchor.js';
@@ -179,7 +180,9 @@ function start(): RecorderHandle | null {
     }
   }
 
+  const libraries = new LoadedLibraries();
   const writeManifest = (): void => {
+    entry.ioLibraries = libraries.scan();
     if (processor) {
       entry.spansWritten = processor.spansWritten;
       entry.droppedSpans = processor.droppedSpans;

@@ -31,6 +31,18 @@ function rawPath(a: Span['attributes']): string | undefined {
 }
 
 /**
+ * The method and templated path of a root whose endpoint comes from its raw path (an HTTP server span with no route):
+ * the ones whose names path-templates.ts may generalise further. Undefined for every other root.
+ */
+export function rawEndpointPath(root: Span): { method: string; path: string } | undefined {
+  const a = root.attributes;
+  if (root.kind !== 'server' || str(a['http.route']) || str(a['url.template'])) return undefined;
+  const method = str(a['http.request.method']) ?? str(a['http.method']);
+  const path = method ? rawPath(a) : undefined;
+  return method && path ? { method, path: templatePath(path) } : undefined;
+}
+
+/**
  * The endpoint a trace belongs to: "METHOD route" for an HTTP server root (stable or older keys; a templated
  * path when there is no route), else "rpc.service/rpc.method", else the root span's name. Routes are
  * templates, so ids never split endpoints.

@@ -230,6 +230,25 @@ export interface InputSummary {
   hasOnThreadData: boolean;
 }
 
+/** An I/O library a recorded process loaded (format/io-libraries.ts), and whether timesink instruments it. */
+export interface CoverageLibrary {
+  pkg: string;
+  what: string;
+  category: 'db' | 'cache' | 'messaging' | 'network';
+  instrumented: boolean;
+}
+
+/** What the spans could and could not see (analyzer/aggregate/coverage.ts). */
+export interface Coverage {
+  /** I/O libraries the recorded processes loaded (timesink recordings only; absent for foreign traces). */
+  loaded?: CoverageLibrary[];
+  /** Instrumentation scopes that produced spans, most spans first (at most 30). */
+  scopes: { name: string; spans: number }[];
+  /** summary.breakdown.uninstrumented_wait, and its share of the critical path. */
+  uninstrumentedWaitMs: number;
+  uninstrumentedWaitFraction: number;
+}
+
 export interface Analysis {
   schemaVersion: typeof SCHEMA_VERSION;
   generator: { name: 'timesink'; version: string; createdAt: string };
@@ -252,6 +271,7 @@ export interface Analysis {
   profile?: ProfileSummary;
   /** What recording cost the recorded process (timesink's own recordings); absent when nothing says. */
   recordingCost?: RecordingCost;
+  coverage?: Coverage;
   /** True when some input was unreadable or cut short: results are partial. */
   partial: boolean;
   warnings: Warning[];

@@ -105,8 +105,29 @@ export function compare(app: string, analysis: Analysis, expected: Expected): Ro
       failures.push(`${k} ${pct(got)} vs expected ${pct(want)} (off by ${(diff * 100).toFixed(1)} points, limit ${FRACTION_TOLERANCE * 100})`);
     }
   }
+  checkCoverage(analysis, expected, failures);
   row.pass = failures.length === 0;
   return row;
+}
+
+/** Route names and the database share, for the apps that plant them (articles, catalog). */
+export function checkCoverage(analysis: Analysis, expected: Expected, failures: string[]): void {
+  if (expected.endpoints) {
+    const got = analysis.endpoints.map((e) => e.name).sort();
+    const want = [...expected.endpoints].sort();
+    if (got.join('\n') !== want.join('\n')) {
+      const shown = got.length > 6 ? `${got.slice(0, 6).join(', ')} and ${got.length - 6} more` : got.join(', ');
+      failures.push(`endpoints ${shown || '(none)'} vs expected ${want.join(', ')}`);
+    }
+  }
+  if (expected.dbShare !== undefined) {
+    const total = analysis.summary.criticalPathMs;
+    const got = total > 0 ? analysis.summary.breakdown.db / total : 0;
+    const diff = Math.abs(got - expected.dbShare);
+    if (!(diff <= FRACTION_TOLERANCE)) {
+      failures.push(`database ${pct(got)} vs expected ${pct(expected.dbShare)} (off by ${(diff * 100).toFixed(1)} points, limit ${FRACTION_TOLERANCE * 100})`);
+    }
+  }
 }
 
 /**

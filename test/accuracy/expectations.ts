@@ -41,6 +41,10 @@ export interface Expected {
   location?: string;
   /** The one category the waiting must be in (its share checked against fractions.waiting). */
   waitingCategory?: Category;
+  /** The endpoint names the analysis must have, exactly (route names, not one per slug). */
+  endpoints?: string[];
+  /** The database share of the critical path (breakdown.db / criticalPathMs): the planted waits are all queries. */
+  dbShare?: number;
 }
 
 export interface Measurements {
@@ -164,6 +168,18 @@ export function expectedFor(truth: Truth, m: Measurements): Expected {
     case 'quiet':
       // Nothing waits on I/O, and nothing is worth changing: no fix may claim any saving at all.
       return { detector: null, fractions: { waiting: 0, computingPlusQueued: 1 }, maxFixFraction: 0 };
+    case 'articles': {
+      // Waiting as for clean; the planted truth is the names: Fastify's two routes, whatever the slugs.
+      const stats = need(m.stats, 'articles truth-stats');
+      const fractions = measuredWaiting(need(stats.answered, 'answered stats'), need(stats.request, 'request stats'));
+      return { detector: null, fractions, maxFixFraction: 0.05, endpoints: ['GET /api/articles/:slug', 'GET /api/articles/:slug/comments'] };
+    }
+    case 'catalog': {
+      // Waiting as for clean, and all of it is the mysql driver's queries: the database share is the same number.
+      const stats = need(m.stats, 'catalog truth-stats');
+      const fractions = measuredWaiting(need(stats.answered, 'answered stats'), need(stats.request, 'request stats'));
+      return { detector: null, fractions, maxFixFraction: 0.05, dbShare: fractions.waiting };
+    }
     default:
       throw new Error(`no expectation for app ${truth.app}`);
   }

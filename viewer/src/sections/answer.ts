@@ -42,6 +42,9 @@ export function renderAnswer(a: Analysis): HTMLElement {
       ),
     );
   }
+  const blind = a.warnings.find((w) => w.code === 'uninstrumented-library' || w.code === 'uninstrumented-wait');
+  // What the bar cannot split: a wait no span covers, and the loaded library that may explain it.
+  if (blind) s.appendChild(h('p', { class: 'muted coverage-gap' }, `Not instrumented: ${blind.message}`));
   const grid = h('div', { class: 'groups' });
   for (const g of GROUPS) {
     const groupMs = g.cats.reduce((x, c) => x + (a.summary.breakdown[c] ?? 0), 0);
