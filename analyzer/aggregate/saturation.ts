@@ -100,22 +100,31 @@ export function saturationOf(input: SaturationInput): { saturation?: Saturation;
 /**
  * Queueing each fix removes by freeing loop time, in rank order (each marginal after those above). Closed-loop
  * model: clients that wait for their answers keep the loop as busy as before, and a request queues behind the same
- * number of others, each shorter by the share of loop time freed: queueing shrinks by that share. Fixes that move
+ * number of others, each shorter by the share of loop time freed: queueing shrinks by that share (shares combined as
+ * in shareLeft). Fixes that move
  * work off the loop (offLoopMs) already unqueue the queueing inside spans in their replay: only the queueing before
  * first spans is added for them.
  */
 function priceQueueing(fixes: readonly Fix[], load: { loopMs: number; inSpanQueuedMs: number; beforeFirstSpanMs: number }): Fix[] {
-  let freedShare = 0;
+  let left = 1;
   return fixes.map((f) => {
     const freed = f.loopTimeSavedMs ?? 0;
     if (freed <= 0 || load.loopMs <= 0) return f;
-    const before = Math.min(1, freedShare);
-    freedShare += freed / load.loopMs;
-    const share = Math.min(1, freedShare) - before;
+    const before = left;
+    left *= 1 - Math.min(1, freed / load.loopMs);
     const unqueuedByReplay = typeof f.details?.offLoopMs === 'number';
     const queueMs = load.beforeFirstSpanMs + (unqueuedByReplay ? 0 : load.inSpanQueuedMs);
-    return { ...f, queueSavingMs: queueMs * share };
+    return { ...f, queueSavingMs: queueMs * (before - left) };
   });
+}
+
+/**
+ * Loop time left after fixes that free these shares of it. Two fixes may free the same time (a hot function inside
+ * work another fix moves off the loop), and which part they share is unknown: each is taken to free its share of
+ * what the ones above left, so together they never free more than all of it.
+ */
+function shareLeft(freedShares: readonly number[]): number {
+  return freedShares.reduce((left, f) => left * (1 - Math.min(1, Math.max(0, f))), 1);
 }
 
 /**
@@ -136,8 +145,7 @@ function project(
 ): CapacityProjection | undefined {
   const freeing = fixes.filter((f) => (f.loopTimeSavedMs ?? 0) > 0).slice(0, PROJECTED_FIXES);
   if (freeing.length === 0) return undefined;
-  const freedMs = Math.min(load.loopMs, freeing.reduce((n, f) => n + (f.loopTimeSavedMs ?? 0), 0));
-  const share = freedMs / load.loopMs;
+  const share = 1 - shareLeft(freeing.map((f) => (f.loopTimeSavedMs ?? 0) / load.loopMs));
   const cpuMsPerRequest = load.cpuMsPerRequest * (1 - share);
   return {
     fixRanks: freeing.map((f) => f.rank),
