@@ -1,6 +1,7 @@
 import { CATEGORIES, COMPUTE_CATEGORIES, WAIT_CATEGORIES, type Breakdown, type Category } from '../analyzer/model/categories.js';
 import type { Analysis, Fix } from '../analyzer/model/analysis.js';
 import { fmtMs, fmtPct, plural } from '../format/human.js';
+import { capacityLines, queueSavingNote } from './capacity.js';
 
 /** Plain-words names of the categories, shared by the terminal and markdown summaries. */
 export const CATEGORY_LABEL: Record<Category, string> = {
@@ -78,7 +79,11 @@ export function terminalSummary(a: Analysis, opts: { top?: number; reportPath?: 
     // Outside every share above (before the root spans began): said here, not only among the warnings.
     const before = a.warnings.find((w) => w.code === 'queued-before-first-span');
     if (before?.valueMs !== undefined && before.count) {
-      lines.push(style(`  + about ${fmtMs(before.valueMs / before.count)} per request for ${before.count} requests queued before their first span (not in the shares above)`, 'dim'));
+      const about = a.saturation?.beforeFirstSpan.bound === 'upper' ? 'at most' : 'about';
+      lines.push(style(`  + ${about} ${fmtMs(before.valueMs / before.count)} per request for ${before.count} requests queued before their first span (not in the shares above)`, 'dim'));
+    }
+    if (a.saturation) {
+      for (const l of capacityLines(a.saturation)) lines.push(a.saturation.saturated ? l : style(l, 'dim'));
     }
   }
   const top = a.fixes.slice(0, opts.top ?? 5);
@@ -92,6 +97,8 @@ export function terminalSummary(a: Analysis, opts: { top?: number; reportPath?: 
       lines.push(style(`     ${f.why}`, 'dim'));
       const loc = f.evidence.find((e) => e.location)?.location;
       if (loc) lines.push(style(`     at ${loc}`, 'dim'));
+      const queue = queueSavingNote(f);
+      if (queue) lines.push(style(`     ${queue}`, 'dim'));
     }
     if (a.fixes.length > top.length) lines.push(style(`  … and ${a.fixes.length - top.length} more in the report`, 'dim'));
   }

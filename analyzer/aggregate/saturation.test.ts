@@ -131,8 +131,10 @@ describe('saturationOf: queueing priced for fixes that free loop time, and the c
   });
 
   it('work moved off the loop already unqueues the queueing in spans in its replay: only the queueing before first spans is added', () => {
-    const { fixes } = priced([fix(1, 5000, { offLoopMs: 5000 })]);
+    const { fixes, saturation } = priced([fix(1, 5000, { offLoopMs: 5000 })]);
     expect(fixes[0]!.queueSavingMs).toBeCloseTo(0.5 * 4000, 6);
+    // Moved to a worker thread, the work still needs a core: no lower CPU per request to project.
+    expect(saturation!.projection).toBeUndefined();
   });
 
   it('fixes that free no loop time get no queue saving and no projection; two that overlap never free more than all of it', () => {

@@ -143,7 +143,8 @@ function project(
   fixes: readonly Fix[],
   load: { requests: number; cpuMsPerRequest: number; loopMs: number; queuedMs: number; utilization: number },
 ): CapacityProjection | undefined {
-  const freeing = fixes.filter((f) => (f.loopTimeSavedMs ?? 0) > 0).slice(0, PROJECTED_FIXES);
+  // Work moved to another thread still needs a core: only fixes that remove work lower the CPU a request needs.
+  const freeing = fixes.filter((f) => (f.loopTimeSavedMs ?? 0) > 0 && typeof f.details?.offLoopMs !== 'number').slice(0, PROJECTED_FIXES);
   if (freeing.length === 0) return undefined;
   const share = 1 - shareLeft(freeing.map((f) => (f.loopTimeSavedMs ?? 0) / load.loopMs));
   const cpuMsPerRequest = load.cpuMsPerRequest * (1 - share);

@@ -117,7 +117,7 @@ export interface Fix {
 
 /** Capacity of one process after some fixes (aggregate/saturation.ts). */
 export interface CapacityProjection {
-  /** Ranks of the fixes applied (those that free loop time, from the top). */
+  /** Ranks of the fixes applied: the top ones that remove work from the loop (not those moving it to another thread). */
   fixRanks: number[];
   cpuMsPerRequest: number;
   saturationPerSec: number;
