@@ -152,7 +152,7 @@ export interface Saturation {
   coresUsed: number;
   /** On-thread time per request: its own spans' JavaScript plus an even share of the work outside any span. */
   cpuMsPerRequest: number;
-  /** Of which the even share of the work outside any span (untraced app work, the recorder's). */
+  /** Of which the even share of the work outside any span (untraced app work, the recorder's, the loop between callbacks). */
   outsideSpansMsPerRequest: number;
   /** 1000 / cpuMsPerRequest: the rate at which one process's event loop is fully busy. */
   saturationPerSec: number;

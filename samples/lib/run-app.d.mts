@@ -30,6 +30,8 @@ export interface TruthStats {
   parallelSaving?: SeriesStats;
   request?: SeriesStats;
   process?: { requests: number; cpuMsPerRequest: number };
+  /** saturated: performance.eventLoopUtilization() from the first request to the last response. */
+  loop?: { activeMs: number; utilization: number; requests: number };
   [key: string]: unknown;
 }
 
