@@ -2,17 +2,28 @@
 // concurrent callers share a pool of keep-alive connections and each request goes out on whichever connection is
 // free, not on the caller's own (autocannon gives each caller its own connection). Loopback, bounded in count and time.
 //   fetch: Node's fetch on an undici Agent limited to `connections` connections per origin;
+//   fetch-unlimited: Node's fetch on an undici Agent with no limit, as the global fetch has: when a caller sends again
+//     before the connection that just answered is free, the pool opens another, and then rotates its callers over more
+//     connections than it has callers;
 //   agent: http.request on an http.Agent with keepAlive and maxSockets = `connections`.
 import http from 'node:http';
 import { Agent } from 'undici';
 
+/**
+ * Header carrying when the client sent the request (epoch µs, this machine's clock): an app on the same machine can
+ * time the wait from there to its handler's start, which no span shows (samples/apps/saturated).
+ */
+export const SENT_HEADER = 'x-timesink-sent-us';
+/** Now, epoch µs, as a header value. */
+export const sentNow = () => String(Math.round((performance.timeOrigin + performance.now()) * 1000));
+
 /** One request through `client`; resolves when the whole body has been read. */
 function requester(client, connections) {
-  if (client === 'fetch') {
-    const dispatcher = new Agent({ connections, keepAliveTimeout: 30_000 });
+  if (client === 'fetch' || client === 'fetch-unlimited') {
+    const dispatcher = new Agent({ ...(client === 'fetch' ? { connections } : {}), keepAliveTimeout: 30_000 });
     return {
       send: async (url, signal) => {
-        const res = await fetch(url, { dispatcher, signal });
+        const res = await fetch(url, { dispatcher, signal, headers: { [SENT_HEADER]: sentNow() } });
         await res.arrayBuffer();
         return res.status;
       },
@@ -24,7 +35,7 @@ function requester(client, connections) {
     return {
       send: (url, signal) =>
         new Promise((resolve, reject) => {
-          const req = http.get(url, { agent, signal }, (res) => {
+          const req = http.get(url, { agent, signal, headers: { [SENT_HEADER]: sentNow() } }, (res) => {
             res.on('data', () => {});
             res.on('end', () => resolve(res.statusCode ?? 0));
             res.on('error', reject);
@@ -34,13 +45,13 @@ function requester(client, connections) {
       close: async () => agent.destroy(),
     };
   }
-  throw new Error(`unknown pooled client ${client}; known: fetch, agent`);
+  throw new Error(`unknown pooled client ${client}; known: fetch, fetch-unlimited, agent`);
 }
 
 /**
  * `amount` requests to `path`, `connections` callers at a time, each sending its next request as soon as its previous
  * one is answered. Gives up after `timeoutMs` in all.
- * @param {{ url: string, client: 'fetch' | 'agent', connections: number, amount: number, path: string, timeoutMs?: number }} load
+ * @param {{ url: string, client: 'fetch' | 'fetch-unlimited' | 'agent', connections: number, amount: number, path: string, timeoutMs?: number }} load
  * @returns {Promise<{ path: string, requests: number, errors: number, non2xx: number, durationMs: number, latencyMeanMs: number }>}
  */
 export async function runPooledLoad({ url, client, connections, amount, path, timeoutMs = 60_000 }) {

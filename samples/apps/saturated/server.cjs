@@ -31,11 +31,20 @@ async function main() {
   const quote = new Series();
   const price = new Series();
   const request = new Series();
+  // From when the client sent the request (its x-timesink-sent-us stamp, same machine, same clock) to the app's first
+  // middleware: the wait before the first span, parsing included, that no span shows.
+  const beforeHandler = new Series();
   // The event loop's own measure of its busy time (libuv: time not spent waiting for I/O), first request to last
   // response: everything the loop ran for the requests (HTTP parsing, express, the handlers, the recorder), per request.
   let eluAtFirst;
   let eluServing;
   const app = express();
+  // The first thing the app runs for a request, right after Node emits it (when the server span starts).
+  app.use((req, _res, next) => {
+    const sentUs = Number(req.headers['x-timesink-sent-us']);
+    if (sentUs > 0) beforeHandler.add(Math.max(0, (performance.timeOrigin + performance.now()) * 1000 - sentUs) / 1000);
+    next();
+  });
   const route = (path, ms, series) =>
     app.get(path, (req, res) => {
       const t0 = performance.now();
@@ -60,6 +69,7 @@ async function main() {
       quote,
       price,
       request,
+      beforeHandler,
       loop: { activeMs: eluServing?.active ?? 0, utilization: eluServing?.utilization ?? 0, requests: request.count },
     }),
   });
