@@ -139,6 +139,9 @@ describe('saturationOf: queueing priced for fixes that free loop time, and the c
 
   it('fixes that free no loop time get no queue saving and no projection; two that overlap never free more than all of it', () => {
     expect(priced([fix(1, undefined), fix(2, 0)]).saturation!.projection).toBeUndefined();
+    // 1 % of the loop's time: too little to project (and still priced).
+    expect(priced([fix(1, 100)]).saturation!.projection).toBeUndefined();
+    expect(priced([fix(1, 100)]).fixes[0]!.queueSavingMs).toBeCloseTo(100, 6);
     expect(priced([fix(1, undefined)]).fixes[0]!.queueSavingMs).toBeUndefined();
     const both = priced([fix(1, 8000), fix(2, 8000), fix(3, 8000)]);
     // The top two: 80 %, then 80 % of the 20 % left: 96 % freed, 0.4 ms left per request.

@@ -18,6 +18,8 @@ export const SATURATED_QUEUED_SHARE = 0.4;
 const MAX_MODEL_UTILIZATION = 0.99;
 /** Fixes combined in the capacity projection ("with #1 and #2 ..."). */
 const PROJECTED_FIXES = 2;
+/** A projection that frees less than this share of the loop's time says nothing ("~44 req/s instead of 44"). */
+const MIN_PROJECTED_SHARE = 0.02;
 
 export interface SaturationInput {
   traces: readonly AnalyzedTrace[];
@@ -154,6 +156,7 @@ function project(
   const freeing = fixes.filter((f) => (f.loopTimeSavedMs ?? 0) > 0 && typeof f.details?.offLoopMs !== 'number').slice(0, PROJECTED_FIXES);
   if (freeing.length === 0) return undefined;
   const share = 1 - shareLeft(freeing.map((f) => (f.loopTimeSavedMs ?? 0) / load.loopMs));
+  if (share < MIN_PROJECTED_SHARE) return undefined;
   const cpuMsPerRequest = load.cpuMsPerRequest * (1 - share);
   return {
     fixRanks: freeing.map((f) => f.rank),
