@@ -11,6 +11,8 @@ import { analyzeTrace } from './accounting/analyze-trace.js';
 import { inferEndpointTemplates } from './accounting/path-templates.js';
 import { queueingBeforeFirstSpan, type BeforeFirstSpan } from './accounting/before-first-span.js';
 import { accountBlocked, blockedStretches } from './accounting/blocked.js';
+import { loopLoads, type LoopLoad } from './accounting/loop-load.js';
+import { saturationOf, saturationVerdict } from './aggregate/saturation.js';
 import { hasBusyOutsideSpans } from './model/runtime.js';
 import { fmtMs, fmtPct, plural } from '../format/human.js';
 import { findFixes } from './detectors/index.js';
@@ -64,7 +66,7 @@ export function analyze(input: IngestResult, opts: AnalyzeOptions = {}): Analysi
   classifyAll(spans);
   const allTraces = buildTraces(spans, warnings);
   const hasOnThread = spans.some((s) => s.onThread !== undefined);
-  const { analyzed, beforeFirstSpan } = accountTraces(allTraces, selectTraces(requestTraces(allTraces, warnings), opts), input, hasOnThread);
+  const { analyzed, beforeFirstSpan, loads } = accountTraces(allTraces, selectTraces(requestTraces(allTraces, warnings), opts), input, hasOnThread);
   // Before the endpoint filter: `--endpoint "GET /articles/:slug"` names the inferred template.
   inferEndpointTemplates(analyzed);
   const byEndpoint = opts.endpoint;
@@ -85,6 +87,20 @@ export function analyze(input: IngestResult, opts: AnalyzeOptions = {}): Analysi
   warnings.push(...coverage.warnings);
   let fixes = findFixes({ traces, runtime: input.runtime, profile, config: opts.detectorConfig ?? {} }, totalUs, opts.top ?? 10);
   if (redact) fixes = redactFixes(fixes);
+  const profileSummary = profile ? summarizeProfile(profile, traces) : undefined;
+  const sat = saturationOf({
+    traces,
+    loads,
+    beforeFirstSpan,
+    breakdown,
+    criticalPathMs: totalUs / 1000,
+    runtime: input.runtime,
+    coresAvailable: input.manifests.find((m) => m.availableParallelism !== undefined)?.availableParallelism,
+    profile: profileSummary,
+    fixes,
+  });
+  fixes = sat.fixes;
+  const saturation = sat.saturation;
 
   const endpoints = summarizeEndpoints(traces);
   const details = selectDetailTraces(endpoints, traces, fixes, opts.maxTraceDetails ?? DEFAULT_MAX_TRACE_DETAILS).map((d) =>
@@ -102,7 +118,8 @@ export function analyze(input: IngestResult, opts: AnalyzeOptions = {}): Analysi
       criticalPathMs: totalUs / 1000,
       breakdown,
       fractions: fractionsOf(breakdown),
-      verdict: verdict(breakdown),
+      // A saturated loop is the first answer: "mostly queued" alone names no way out.
+      verdict: saturation?.saturated ? saturationVerdict(saturation) : verdict(breakdown),
     },
     endpoints,
     services: summarizeServices(traces),
@@ -113,10 +130,11 @@ export function analyze(input: IngestResult, opts: AnalyzeOptions = {}): Analysi
     warnings,
     redacted: redact,
   };
-  if (profile) analysis.profile = summarizeProfile(profile, traces);
+  if (profileSummary) analysis.profile = profileSummary;
   const cost = recordingCost(traces, input.runtime, profile);
   if (cost) analysis.recordingCost = cost;
   analysis.coverage = coverage.coverage;
+  if (saturation) analysis.saturation = saturation;
   return analysis;
 }
 
@@ -130,11 +148,12 @@ function accountTraces(
   selected: Trace[],
   input: IngestResult,
   hasOnThread: boolean,
-): { analyzed: AnalyzedTrace[]; beforeFirstSpan: BeforeFirstSpan | undefined } {
+): { analyzed: AnalyzedTrace[]; beforeFirstSpan: BeforeFirstSpan | undefined; loads: LoopLoad[] } {
   const index = hasOnThread || hasBusyOutsideSpans(input.runtime) ? buildThreadIndex(all, input.runtime) : undefined;
   return {
     analyzed: selected.map((t) => analyzeTrace(t, index)),
     beforeFirstSpan: index ? queueingBeforeFirstSpan(selected, index) : undefined,
+    loads: index ? loopLoads(selected, index) : [],
   };
 }
 
@@ -151,13 +170,18 @@ function beforeFirstSpanWarning(b: BeforeFirstSpan | undefined, totalUs: number)
     b.unboundedRequests > 0
       ? ` For ${plural(b.unboundedRequests, 'request')} with no earlier request on ${b.unboundedRequests === 1 ? 'its' : 'their'} connection this is an upper bound.`
       : '';
+  const upper =
+    b.bound === 'upper'
+      ? ` It is an upper bound: ${b.lateRequests} of ${b.boundedRequests} requests came well after the previous response on their connection ` +
+        '(a pool spreading its callers over more connections than it has callers, or clients pausing), so that response is an early limit.'
+      : '';
   return {
     code: 'queued-before-first-span',
     message:
-      `${plural(b.requests, 'request')} arrived while the event loop was busy with other work and waited about ` +
+      `${plural(b.requests, 'request')} arrived while the event loop was busy with other work and waited ${b.bound === 'upper' ? 'at most' : 'about'} ` +
       `${fmtMs(b.totalUs / 1000)} in total (up to ${fmtMs(b.maxUs / 1000)} each; ${fmtPct(b.totalUs / totalUs)} of the critical path) ` +
       'before their first span, where no span can show it (measured from the previous response on the same connection, ' +
-      `or the first request, to the request's start, while the loop was busy).${unbounded} The queued share leaves this out.`,
+      `or the first request, to the request's start, while the loop was busy).${unbounded}${upper} The queued share leaves this out.`,
     count: b.requests,
     valueMs: b.totalUs / 1000,
   };

@@ -1,6 +1,7 @@
 import type { Analysis } from '../analyzer/model/analysis.js';
 import { NOTHING_WORTH_CHANGING, fmtMs } from '../format/human.js';
 import { CATEGORY_LABEL, nonZeroCategories, pct, perRequestMs } from './summary.js';
+import { capacityLines } from './capacity.js';
 
 /** Markdown text from a trace can break a table or inject links: neutralise the characters that matter. */
 export function mdEscape(text: string): string {
@@ -27,6 +28,7 @@ export function markdownSummary(a: Analysis, opts: { top?: number } = {}): strin
   if (cats.length && s.criticalPathMs > 0) {
     out.push('', `Largest parts: ${cats.map((c) => `${CATEGORY_LABEL[c]} ${pct(s.breakdown[c] / s.criticalPathMs)}`).join(', ')}.`);
   }
+  if (a.saturation) out.push('', ...capacityLines(a.saturation).map((l) => mdEscape(l)).join('  \n').split('\n'));
   const fixes = a.fixes.slice(0, opts.top ?? 5);
   out.push('');
   if (fixes.length === 0) {

@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { terminalSummary } from './summary.js';
 import { markdownSummary, mdEscape } from './markdown.js';
 import { analysisWith } from '../test/fixtures/analysis.js';
+import type { Analysis, Saturation } from '../analyzer/model/analysis.js';
 
 const a = analysisWith(
   { db: 620, network: 50, cpu: 150, queued: 180 },
@@ -53,5 +54,50 @@ describe('markdown summary', () => {
     const md = markdownSummary(evil);
     expect(md).not.toContain('<script>');
     expect(md).not.toMatch(/^## heading/m);
+  });
+});
+
+describe('capacity in the summaries', () => {
+  const saturation: Saturation = {
+    saturated: true,
+    utilization: 0.97,
+    queuedShare: 0.7,
+    beforeFirstSpan: { requests: 8, totalMs: 320, bound: 'upper' },
+    requests: 10,
+    windowMs: 100,
+    throughputPerSec: 190,
+    processes: 1,
+    coresAvailable: 8,
+    coresUsed: 0.97,
+    cpuMsPerRequest: 5,
+    outsideSpansMsPerRequest: 0.5,
+    saturationPerSec: 200,
+    endpoints: [
+      { endpoint: 'GET /a', requests: 5, cpuMsPerRequest: 8, cpuShare: 0.8 },
+      { endpoint: 'GET /b', requests: 5, cpuMsPerRequest: 2, cpuShare: 0.2 },
+    ],
+    hotFunctions: [{ name: 'render', location: 'src/render.js:12', selfFraction: 0.5 }],
+    projection: { fixRanks: [1], cpuMsPerRequest: 2.5, saturationPerSec: 400, queueSavingMs: 100, queueSavingOpenLoopMs: 150 },
+    sentence: '',
+  };
+  const sat: Analysis = {
+    ...a,
+    saturation,
+    fixes: a.fixes.map((f) => ({ ...f, loopTimeSavedMs: 25, queueSavingMs: 100 })),
+    warnings: [{ code: 'queued-before-first-span', message: '…', count: 8, valueMs: 320 }],
+  };
+  it('a saturated loop: the rate, the ways out, the projection, an upper bound said as such, and what each fix frees', () => {
+    const text = terminalSummary(sat);
+    expect(text).toContain('Capacity: 5.0 ms of event-loop time per request (GET /a 8.0 ms · GET /b 2.0 ms) → one process saturates at ~200 req/s; served 190 req/s with 1 process, 1.0 of 8 cores busy.');
+    expect(text).toContain('Ways out: less CPU per request (where it goes: render src/render.js:12 50 %), or more processes (cluster, worker threads, replicas).');
+    expect(text).toContain('With #1, one process saturates at ~400 req/s instead of 200 req/s');
+    expect(text).toContain('+ at most 40.0 ms per request');
+    expect(text).toContain('frees 25.0 ms of event-loop time; with it requests also queue ~100 ms less in total');
+    expect(markdownSummary(sat)).toContain('one process saturates at \\~200 req/s');
+  });
+  it('a loop with room: one quiet line, no ways out', () => {
+    const text = terminalSummary({ ...sat, saturation: { ...saturation, saturated: false } });
+    expect(text).toContain('Capacity: ');
+    expect(text).not.toContain('Ways out');
   });
 });

@@ -2,6 +2,7 @@ import { CATEGORIES, COMPUTE_CATEGORIES, WAIT_CATEGORIES, type Breakdown, type C
 import type { Analysis, Fix } from '../analyzer/model/analysis.js';
 import { NOTHING_WORTH_CHANGING, fmtMs, fmtPct, plural } from '../format/human.js';
 import { recordingCostLine } from '../format/recording-cost.js';
+import { capacityLines, queueSavingNote } from './capacity.js';
 
 /** Plain-words names of the categories, shared by the terminal and markdown summaries. */
 export const CATEGORY_LABEL: Record<Category, string> = {
@@ -80,7 +81,11 @@ export function terminalSummary(a: Analysis, opts: { top?: number; reportPath?: 
     // Outside every share above (before the root spans began): said here, not only among the warnings.
     const before = a.warnings.find((w) => w.code === 'queued-before-first-span');
     if (before?.valueMs !== undefined && before.count) {
-      lines.push(style(`  + about ${fmtMs(before.valueMs / before.count)} per request for ${before.count} requests queued before their first span (not in the shares above)`, 'dim'));
+      const about = a.saturation?.beforeFirstSpan.bound === 'upper' ? 'at most' : 'about';
+      lines.push(style(`  + ${about} ${fmtMs(before.valueMs / before.count)} per request for ${before.count} requests queued before their first span (not in the shares above)`, 'dim'));
+    }
+    if (a.saturation) {
+      for (const l of capacityLines(a.saturation)) lines.push(a.saturation.saturated ? l : style(l, 'dim'));
     }
     if (a.recordingCost) lines.push(style(`  ${recordingCostLine(a.recordingCost)}`, 'dim'));
     // What the spans could not see into (analyzer/aggregate/coverage.ts): said next to the shares it qualifies.
@@ -98,6 +103,8 @@ export function terminalSummary(a: Analysis, opts: { top?: number; reportPath?: 
       lines.push(style(`     ${f.why}`, 'dim'));
       const loc = f.evidence.find((e) => e.location)?.location;
       if (loc) lines.push(style(`     at ${loc}`, 'dim'));
+      const queue = queueSavingNote(f);
+      if (queue) lines.push(style(`     ${queue}`, 'dim'));
     }
     if (a.fixes.length > top.length) lines.push(style(`  … and ${a.fixes.length - top.length} more in the report`, 'dim'));
   }

@@ -87,6 +87,8 @@ export interface Manifest {
   };
   processes: ProcessEntry[];
   profile?: { format: '0x' | 'cpuprofile'; files: string[]; pid?: number };
+  /** os.availableParallelism() where the recording ran: the cores a saturated service could spread over. */
+  availableParallelism?: number;
 }
 
 /** Lines of runtime-<pid>.jsonl, discriminated by `t`. Times are epoch µs. */

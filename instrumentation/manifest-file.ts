@@ -4,6 +4,7 @@
  * (write to a temp file, rename), so a reader never sees half a manifest and no writer erases another's entry.
  */
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { FORMAT_VERSION, MANIFEST_FILE, type Manifest, type ProcessEntry } from '../format/recording.js';
 import { TIMESINK_VERSION } from './version.js';
@@ -83,6 +84,7 @@ export function mergeProcess(current: Manifest | null, entry: ProcessEntry, sett
   return {
     ...m,
     command: m.command ?? command,
+    availableParallelism: m.availableParallelism ?? os.availableParallelism(),
     startUs: Math.min(m.startUs, entry.startUs),
     endUs: ends.length ? Math.max(...ends, m.endUs ?? 0) : m.endUs,
     processes,

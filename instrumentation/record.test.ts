@@ -5,6 +5,7 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import os from 'node:os';
 import { describe, expect, it } from 'vitest';
 import { ATTR } from '../format/recording.js';
 import { ingest } from '../analyzer/ingest/index.js';
@@ -52,6 +53,8 @@ describe('runRecord', () => {
     const m = readManifestFile(out);
     expect(m.command).toEqual(['node', CJS_APP]);
     expect(m.settings.profiler).toBe('inspector');
+    // The cores a saturated service could spread over (analysis.saturation.coresAvailable).
+    expect(m.availableParallelism).toBe(os.availableParallelism());
     const proc = m.processes.find((p) => p.files.some((f) => f.endsWith('.cpuprofile')))!;
     expect(m.profile).toEqual({ format: 'cpuprofile', files: [`profile/${proc.pid}.cpuprofile`], pid: proc.pid });
     const profile = JSON.parse(fs.readFileSync(path.join(out, m.profile!.files[0]!), 'utf8')) as CpuProfile;

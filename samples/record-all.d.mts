@@ -19,7 +19,7 @@ export declare function recordApp(
     recordArgs?: string[];
     echo?: boolean;
     /** Overrides truth.json's load. */
-    load?: { connections?: number; amount?: number };
+    load?: { connections?: number; amount?: number; paths?: string[]; client?: import('./load.mjs').LoadClient };
   },
 ): Promise<{ app: string; out: string; load: PathLoadResult[]; exit: AppExit }>;
 

@@ -87,6 +87,44 @@ describe('report in Chromium', () => {
     expectQuiet(r);
   });
 
+  it('a saturated loop leads the answer with its capacity: per-request loop time, the rate, the ways out and the projection', async () => {
+    const a = buildAnalysis();
+    a.saturation = {
+      saturated: true,
+      utilization: 0.98,
+      queuedShare: 0.64,
+      beforeFirstSpan: { requests: 150, totalMs: 5910, bound: 'upper' },
+      requests: 200,
+      windowMs: 1000,
+      throughputPerSec: 190,
+      processes: 1,
+      coresAvailable: 8,
+      coresUsed: 0.98,
+      cpuMsPerRequest: 5,
+      outsideSpansMsPerRequest: 0.4,
+      saturationPerSec: 200,
+      endpoints: [
+        { endpoint: 'GET /a', requests: 100, cpuMsPerRequest: 8, cpuShare: 0.8 },
+        { endpoint: 'GET /b', requests: 100, cpuMsPerRequest: 2, cpuShare: 0.2 },
+      ],
+      hotFunctions: [{ name: 'render', location: 'src/render.js:12', selfFraction: 0.5 }],
+      projection: { fixRanks: [1, 2], cpuMsPerRequest: 2.5, saturationPerSec: 400, queueSavingMs: 3000, queueSavingOpenLoopMs: 5000 },
+      sentence: 'Saturated: …',
+    };
+    a.warnings.push({ code: 'queued-before-first-span', message: '…', count: 150, valueMs: 5910 });
+    const r = await openReport(browser, renderReport(a));
+    const text = (await r.page.textContent('#answer .capacity.saturated')) ?? '';
+    expect(text).toContain('Saturated: the event loop is the bottleneck');
+    expect(text).toContain('~200 req/s');
+    expect(text).toContain('GET /a');
+    expect(text).toContain('render (src/render.js:12) 50 %');
+    expect(text).toContain('cluster, worker threads or replicas (7 more cores on the recording machine)');
+    expect(text).toContain('With #1 and #2, one process saturates at ~400 req/s instead of 200 req/s');
+    expect(text).toContain('at most 29.6 ms per request');
+    expect(await r.page.textContent('#answer .before-first-span')).toContain('at most 39.4 ms per request');
+    expectQuiet(r);
+  });
+
   it('a section that cannot be drawn says so and the others still render', async () => {
     const a = buildAnalysis();
     // A damaged analysis.json: endpoints is not a list, the schema is from the future.

@@ -68,7 +68,8 @@ export const eventLoopBlocking: Detector<'event-loop-blocking'> = {
           title: `Move the synchronous work in ${where} off the event loop${hot ? `: ${hot}` : ''}`,
           why: `${group.length} synchronous run(s) of up to ${fmtUs(longest)} in ${first.at.endpoint} held up ${plural(victimTraces.size, 'other request')} for ${fmtUs(queuedUs)} in total.`,
           confidence: hot ? 'high' : 'medium',
-          details: { runs: group.length, longestRunMs: longest / 1000, victimRequests: victimTraces.size, ...(hot ? { hotFunction: hot } : {}) },
+          // offLoopMs: the loop time the move frees (replay/loop-time-cut.ts), which the unqueue changes do not say.
+          details: { runs: group.length, longestRunMs: longest / 1000, victimRequests: victimTraces.size, offLoopMs: sum(group.map((o) => o.runUs)) / 1000, ...(hot ? { hotFunction: hot } : {}) },
         }),
       );
     }
@@ -109,7 +110,7 @@ function untracedBlocking(ctx: DetectorContext, minSliceUs: number, minRunUs: nu
         title: `Move the untraced synchronous work in process ${pid} off the event loop${hot ? `: ${hot}${location ? ` (${location})` : ''}` : ''}`,
         why: `${long.length} run(s) of up to ${fmtUs(longest)} of work outside any request held up ${plural(changes.size, 'request')} for ${fmtUs(queuedUs)} in total.`,
         confidence: hot ? 'high' : 'medium',
-        details: { runs: long.length, longestRunMs: longest / 1000, victimRequests: changes.size, untraced: true, ...(hot ? { hotFunction: hot } : {}) },
+        details: { runs: long.length, longestRunMs: longest / 1000, victimRequests: changes.size, untraced: true, offLoopMs: sum(long.map((sl) => sl.endUs - sl.startUs)) / 1000, ...(hot ? { hotFunction: hot } : {}) },
       },
       [...changes.keys()].slice(0, 5).map((traceId) => ({ traceId, spanIds: changes.get(traceId)!.map((c) => ('spanId' in c ? c.spanId : '')), location })),
     );

@@ -1,5 +1,6 @@
 import type { Fix } from '../model/analysis.js';
 import { rankFindings } from '../replay/rank-findings.js';
+import { loopTimeCutUs } from '../replay/loop-time-cut.js';
 import type { Detector, DetectorContext, Finding } from './types.js';
 import { setting } from './support/config.js';
 import { DETECTORS, INFORMATIONAL_DETECTORS } from './registry.js';
@@ -19,12 +20,25 @@ export function runDetectors(ctx: DetectorContext, detectors: readonly Detector[
  */
 export function findFixes(ctx: DetectorContext, totalCriticalPathUs: number, top: number): Fix[] {
   const findings = runDetectors(ctx);
-  return rankFindings(findings, ctx.traces, totalCriticalPathUs, top, {
+  const fixes = rankFindings(findings, ctx.traces, totalCriticalPathUs, top, {
     minSavingUs: setting(ctx, 'rank.minSavingMs') * 1000,
     minSavingFraction: setting(ctx, 'rank.minSavingFraction'),
     informational: INFORMATIONAL_DETECTORS,
     minSavingPerRequestUs: setting(ctx, 'rank.minSavingMsPerRequest') * 1000,
     minEndpointShare: setting(ctx, 'rank.minEndpointShare'),
     minAffectedShare: setting(ctx, 'rank.minAffectedShare'),
+  });
+  return withLoopTimeSaved(fixes, findings, ctx);
+}
+
+/** Each fix's freed event-loop time (replay/loop-time-cut.ts): the capacity side of the change, besides its saving. */
+function withLoopTimeSaved(fixes: Fix[], findings: readonly Finding[], ctx: DetectorContext): Fix[] {
+  const key = (f: { detector: string; title: string; service: string; endpoint?: string }): string => `${f.detector}\u0000${f.title}\u0000${f.service}\u0000${f.endpoint ?? ''}`;
+  const byKey = new Map(findings.map((f) => [key(f), f]));
+  const byId = new Map(ctx.traces.map((t) => [t.trace.traceId, t]));
+  return fixes.map((fix) => {
+    const finding = byKey.get(key(fix));
+    const cutUs = finding ? loopTimeCutUs(finding, byId) : 0;
+    return cutUs > 0 ? { ...fix, loopTimeSavedMs: cutUs / 1000 } : fix;
   });
 }

@@ -92,6 +92,63 @@ export interface Fix {
   evidence: Evidence[];
   /** Detector-specific numbers (e.g. { calls: 20, statement: "SELECT ..." }). */
   details?: Record<string, string | number | boolean>;
+  /** Event-loop time the change frees, summed over requests (replay/loop-time-cut.ts): what raises capacity. */
+  loopTimeSavedMs?: number;
+  /**
+   * Queueing the freed loop time removes besides `savingMs`, the queueing before first spans included (aggregate/
+   * saturation.ts, docs/accounting.md): a closed-loop model, so at least this much; marginal after the fixes above.
+   */
+  queueSavingMs?: number;
+}
+
+/** Capacity of one process after some fixes (aggregate/saturation.ts). */
+export interface CapacityProjection {
+  /** Ranks of the fixes applied: the top ones that remove work from the loop (not those moving it to another thread). */
+  fixRanks: number[];
+  cpuMsPerRequest: number;
+  saturationPerSec: number;
+  /** Queueing those fixes remove, ms in total: closed loop (clients wait for answers) and a fixed arrival rate (M/D/1). */
+  queueSavingMs: number;
+  queueSavingOpenLoopMs: number;
+}
+
+/**
+ * The event loop's load and the capacity it implies. When `saturated`, this is the first answer: the loop is the
+ * bottleneck, and the way out is less loop time per request or more processes.
+ */
+export interface Saturation {
+  /** Utilisation at least SATURATED_UTILIZATION and queueing (before first spans included) the largest share. */
+  saturated: boolean;
+  /** Share of the serving window the request-serving threads ran JavaScript (on-thread data), weighted by window. */
+  utilization: number;
+  /** Mean event-loop utilisation of the runtime samples in the window, when no profiler skewed them. */
+  eluMean?: number;
+  /** (queued on the critical path + queued before first spans) / (critical path + queued before first spans). */
+  queuedShare: number;
+  /** Queueing no span shows (accounting/before-first-span.ts); `bound` says whether it is an estimate or an upper bound. */
+  beforeFirstSpan: { requests: number; totalMs: number; bound: 'estimate' | 'upper' };
+  requests: number;
+  windowMs: number;
+  /** Requests served per second over the window, all processes together. */
+  throughputPerSec: number;
+  processes: number;
+  /** os.availableParallelism() of the recording machine, when the recording says. */
+  coresAvailable?: number;
+  /** Σ over the request-serving threads of their busy share: cores' worth of event-loop work. */
+  coresUsed: number;
+  /** On-thread time per request: its own spans' JavaScript plus an even share of the work outside any span. */
+  cpuMsPerRequest: number;
+  /** Of which the even share of the work outside any span (untraced app work, the recorder's, the loop between callbacks). */
+  outsideSpansMsPerRequest: number;
+  /** 1000 / cpuMsPerRequest: the rate at which one process's event loop is fully busy. */
+  saturationPerSec: number;
+  endpoints: { endpoint: string; requests: number; cpuMsPerRequest: number; cpuShare: number }[];
+  /** Where the profile says the time goes (hot functions, idle frames left out). */
+  hotFunctions: { name: string; location?: string; selfFraction: number }[];
+  /** With the top fixes that free loop time applied. */
+  projection?: CapacityProjection;
+  /** The answer in words, numbers included. */
+  sentence: string;
 }
 
 export interface WaterfallSpan {
@@ -272,6 +329,8 @@ export interface Analysis {
   /** What recording cost the recorded process (timesink's own recordings); absent when nothing says. */
   recordingCost?: RecordingCost;
   coverage?: Coverage;
+  /** Event-loop load and capacity, when the recording has on-thread data (aggregate/saturation.ts). */
+  saturation?: Saturation;
   /** True when some input was unreadable or cut short: results are partial. */
   partial: boolean;
   warnings: Warning[];

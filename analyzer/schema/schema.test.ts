@@ -21,6 +21,22 @@ describe('analysis.schema.json', () => {
     expect(ok).toBe(true);
     expect(a.traces.length).toBeGreaterThan(0);
     expect(a.profile).toBeDefined();
+    expect(a.saturation).toBeDefined();
+  });
+
+  it('holds the saturation section to its contract: a bound other than estimate/upper, or an unknown field, is rejected', () => {
+    const validate = validator();
+    const good = JSON.parse(JSON.stringify(analyze(sceneInput())));
+    expect(validate(good)).toBe(true);
+    const bound = structuredClone(good);
+    bound.saturation.beforeFirstSpan.bound = 'lower';
+    expect(validate(bound)).toBe(false);
+    const extra = structuredClone(good);
+    extra.saturation.surprise = 1;
+    expect(validate(extra)).toBe(false);
+    const share = structuredClone(good);
+    share.saturation.utilization = 1.5;
+    expect(validate(share)).toBe(false);
   });
 
   it('accepts the empty analysis', () => {

@@ -8,7 +8,7 @@ export interface Truth {
   detector: DetectorId | null;
   database: boolean;
   env: Record<string, string>;
-  load: { connections: number; amount: number; paths: string[] };
+  load: { connections: number; amount: number; paths: string[]; client?: import('../load.mjs').LoadClient };
   planted: Record<string, string>;
   truth: Record<string, string>;
 }

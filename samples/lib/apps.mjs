@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-export const APPS = ['orders', 'gateway', 'thumbnails', 'reports', 'files', 'clean', 'quiet', 'feed', 'shell', 'articles', 'catalog'];
+export const APPS = ['orders', 'gateway', 'thumbnails', 'reports', 'files', 'clean', 'quiet', 'feed', 'shell', 'articles', 'catalog', 'saturated'];
 export const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /** @returns {import("./apps.mjs").Truth} */

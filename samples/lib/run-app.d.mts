@@ -30,6 +30,10 @@ export interface TruthStats {
   parallelSaving?: SeriesStats;
   request?: SeriesStats;
   process?: { requests: number; cpuMsPerRequest: number };
+  /** saturated: from the client's send stamp (x-timesink-sent-us) to the handler's start. */
+  beforeHandler?: SeriesStats;
+  /** saturated: performance.eventLoopUtilization() from the first request to the last response. */
+  loop?: { activeMs: number; utilization: number; requests: number };
   [key: string]: unknown;
 }
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { Analysis, DetectorId, Fix } from '../../analyzer/model/analysis.js';
+import type { Analysis, DetectorId, Fix, Saturation } from '../../analyzer/model/analysis.js';
 import type { Fractions } from '../../analyzer/model/categories.js';
 import { analysisWith } from '../fixtures/analysis.js';
 import { checkHiddenQueueing, compare, formatTable } from './compare.js';
@@ -134,8 +134,73 @@ describe('checkHiddenQueueing', () => {
     expect(check(500, 10_000, 9400).pass).toBe(true); // 6 %: between the two shares
   });
 
+  it('an estimate that says it is an upper bound may lie above the truth by any amount, but not below its tolerance', () => {
+    const upper = (valueMs: number) => {
+      const a = withWarning(valueMs);
+      a.saturation = saturationSection({ beforeFirstSpan: { requests: 10, totalMs: valueMs, bound: 'upper' } });
+      return checkHiddenQueueing(compare('thumbnails', a, expected), a, { clientMs: 12_000, appRequestMs: 6000 });
+    };
+    expect(upper(12_000).pass).toBe(true);
+    expect(upper(3500).failures.join()).toContain('queued before first span 3500 ms vs expected 6000 ms');
+  });
+
   it('shows both in the table', () => {
     expect(formatTable([check(5000, 12_000, 6000)])).toContain('| 6000 ms / 5000 ms |');
     expect(formatTable([check(undefined, 10_000, 9900)])).toContain('| 100 ms / no warning |');
+  });
+});
+
+function saturationSection(over: Partial<Saturation> = {}): Saturation {
+  return {
+    saturated: true,
+    utilization: 0.97,
+    queuedShare: 0.7,
+    beforeFirstSpan: { requests: 0, totalMs: 0, bound: 'estimate' },
+    requests: 800,
+    windowMs: 16_000,
+    throughputPerSec: 50,
+    processes: 1,
+    coresUsed: 0.97,
+    cpuMsPerRequest: 20,
+    outsideSpansMsPerRequest: 3,
+    saturationPerSec: 50,
+    endpoints: [
+      { endpoint: 'GET /quote/:id', requests: 400, cpuMsPerRequest: 24, cpuShare: 0.6 },
+      { endpoint: 'GET /price/:id', requests: 400, cpuMsPerRequest: 16, cpuShare: 0.4 },
+    ],
+    hotFunctions: [],
+    sentence: '',
+    ...over,
+  };
+}
+
+describe('compare: a saturated loop', () => {
+  const want: Expected = {
+    detector: null,
+    fractions: { waiting: 0, computing: 1, queued: 0 },
+    saturation: { cpuMsPerRequest: 21, endpoints: { 'GET /quote/:id': 25, 'GET /price/:id': 17 } },
+  };
+  const of = (sat: Saturation | undefined, verdict = 'Saturated: …') => {
+    const a = analysis([], { waiting: 0, computing: 1, queued: 0, unattributed: 0 });
+    return compare('saturated', { ...a, summary: { ...a.summary, verdict }, ...(sat ? { saturation: sat } : {}) }, want);
+  };
+
+  it('passes when saturation leads the verdict and the event-loop time per request is within 15 %, overall and per endpoint', () => {
+    expect(of(saturationSection()).failures).toEqual([]);
+  });
+
+  it('fails when the loop is not called saturated, or the verdict leads with something else', () => {
+    expect(of(saturationSection({ saturated: false })).failures.join()).toContain('not called saturated');
+    expect(of(saturationSection(), 'Mostly computing: 95 % of request time is CPU work.').failures.join()).toContain('not called saturated');
+    expect(of(undefined).failures.join()).toContain('no saturation section');
+  });
+
+  it('fails when the time per request, the rate or an endpoint is off by more than 15 %', () => {
+    const slow = of(saturationSection({ cpuMsPerRequest: 25, saturationPerSec: 40 })).failures.join();
+    expect(slow).toContain('event-loop ms per request 25.00 vs expected 21.00');
+    expect(slow).toContain('saturation req/s 40.00 vs expected 47.62');
+    const ep = of(saturationSection({ endpoints: [{ endpoint: 'GET /quote/:id', requests: 400, cpuMsPerRequest: 30, cpuShare: 1 }] })).failures.join();
+    expect(ep).toContain('GET /quote/:id event-loop ms per request 30.00 vs expected 25.00');
+    expect(ep).toContain('no event-loop time for GET /price/:id');
   });
 });

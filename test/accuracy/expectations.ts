@@ -45,6 +45,14 @@ export interface Expected {
   endpoints?: string[];
   /** The database share of the critical path (breakdown.db / criticalPathMs): the planted waits are all queries. */
   dbShare?: number;
+  /** A saturated loop: the verdict must say so, with the event-loop time per request (overall and per endpoint). */
+  saturation?: ExpectedSaturation;
+}
+
+export interface ExpectedSaturation {
+  cpuMsPerRequest: number;
+  /** Endpoint name -> event-loop time per request. */
+  endpoints: Record<string, number>;
 }
 
 export interface Measurements {
@@ -150,6 +158,29 @@ export function expectedFor(truth: Truth, m: Measurements): Expected {
         fractions: measuredWaiting(need(stats.blocking, 'blocking stats'), need(stats.request, 'request stats')),
         location: `shell/${need(truth.truth.fixAt, 'shell truth.fixAt')}`,
         waitingCategory: 'sync_io',
+      };
+    }
+    case 'saturated': {
+      // Event-loop time per request as the loop itself measured it (libuv's utilisation, first request to last
+      // response): parsing, express, the handlers, the recorder, all of it. Per route: its handler's own time plus an
+      // even share of the rest. Fractions: the handlers are synchronous, so a request's span is its computing; the
+      // queueing is before the first span, outside every share.
+      const stats = need(m.stats, 'saturated truth-stats');
+      const loop = need(stats.loop, 'loop stats');
+      const handler = need(stats.handler, 'handler stats');
+      const request = need(stats.request, 'request stats');
+      const shared = Math.max(0, loop.activeMs - handler.totalMs) / loop.requests;
+      const computing = handler.meanMs / request.meanMs;
+      return {
+        detector: null,
+        fractions: { waiting: 0, computing, queued: 1 - computing },
+        saturation: {
+          cpuMsPerRequest: loop.activeMs / loop.requests,
+          endpoints: {
+            'GET /quote/:id': need(stats.quote as SeriesStats | undefined, 'quote stats').meanMs + shared,
+            'GET /price/:id': need(stats.price as SeriesStats | undefined, 'price stats').meanMs + shared,
+          },
+        },
       };
     }
     case 'clean': {

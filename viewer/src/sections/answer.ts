@@ -5,6 +5,7 @@ import { fmtMs, fmtPct } from '../format.js';
 import { CATEGORY_LABEL } from '../palette.js';
 import { stackedBar, swatch } from '../stacked-bar.js';
 import { recordingCostLine } from '../../../format/recording-cost.js';
+import { renderCapacity } from './capacity.js';
 
 const GROUPS: { name: string; key: 'waiting' | 'computing' | 'queued' | 'unattributed'; cats: readonly Category[]; hint: string }[] = [
   { name: 'Waiting', key: 'waiting', cats: WAIT_CATEGORIES, hint: 'on I/O: the fix is fewer, batched or parallel calls' },
@@ -22,6 +23,8 @@ export function renderAnswer(a: Analysis): HTMLElement {
     return s;
   }
   s.appendChild(h('p', { class: 'verdict' }, a.summary.verdict));
+  // Saturated, the loop is the answer: its numbers come before the split of the critical path.
+  if (a.saturation?.saturated) s.appendChild(renderCapacity(a.saturation));
   s.appendChild(stackedBar(a.summary.breakdown));
   const perReq = (ms: number): number => ms / a.summary.traces;
   s.appendChild(
@@ -38,7 +41,7 @@ export function renderAnswer(a: Analysis): HTMLElement {
       h(
         'p',
         { class: 'muted before-first-span' },
-        `Not in the bar: about ${fmtMs(before.valueMs / before.count)} per request for ${before.count.toLocaleString('en-US')} requests queued before their first span (they arrived while the event loop was busy; estimated from the previous response on each connection).`,
+        `Not in the bar: ${a.saturation?.beforeFirstSpan.bound === 'upper' ? 'at most' : 'about'} ${fmtMs(before.valueMs / before.count)} per request for ${before.count.toLocaleString('en-US')} requests queued before their first span (they arrived while the event loop was busy; estimated from the previous response on each connection).`,
       ),
     );
   }
@@ -60,6 +63,7 @@ export function renderAnswer(a: Analysis): HTMLElement {
   s.appendChild(grid);
   // The recorder's own work, stated apart from the app's (never a fix or a hot function).
   if (a.recordingCost) s.appendChild(h('p', { class: 'muted small recording-cost' }, `${recordingCostLine(a.recordingCost)}.`));
+  if (a.saturation && !a.saturation.saturated) s.appendChild(renderCapacity(a.saturation));
   if (a.services.length > 1) s.appendChild(serviceTable(a));
   return s;
 }

@@ -62,6 +62,15 @@ export function fixCard(f: Fix, included: ReadonlySet<string>, openTrace: OpenTr
     ),
   );
   card.appendChild(h('p', { class: 'fix-why' }, f.why));
+  if (f.queueSavingMs && f.queueSavingMs > 0) {
+    card.appendChild(
+      h(
+        'p',
+        { class: 'fix-queue muted' },
+        `${f.loopTimeSavedMs ? `Frees ${fmtMs(f.loopTimeSavedMs)} of event-loop time; with it ` : 'With it, '}requests also queue ~${fmtMs(f.queueSavingMs)} less in total, before their first span included (queueing model: clients that wait for their answers).`,
+      ),
+    );
+  }
   const lang = f.advice.language !== 'unknown' ? h('span', { class: 'lang' }, f.advice.language) : null;
   const advice = h('div', { class: 'advice' }, h('p', null, lang, lang ? ' ' : null, f.advice.text));
   if (f.advice.sketch) advice.appendChild(h('pre', { class: 'sketch', attrs: { tabindex: '0', 'aria-label': 'code sketch' } }, h('code', null, f.advice.sketch)));
