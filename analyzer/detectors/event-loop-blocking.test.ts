@@ -117,6 +117,20 @@ describe('event-loop-blocking, untraced work', () => {
     expect(fixOf(ctx, 'event-loop-blocking')!.savingMs).toBeCloseTo(100, 6);
   });
 
+  it('a long run no request waited behind (start-up) neither makes it fire nor names the stack', () => {
+    const runtime = emptyRuntime();
+    // 900 ms of module loading before the first request, then a 10 ms run that held one request up for 10 ms.
+    runtime.untracedBusy.set(4242, [{ startUs: t(-1000), endUs: t(-100) }, { startUs: t(20), endUs: t(30) }]);
+    const b = new TraceBuilder();
+    const root = b.root({ name: 'GET /orders', route: '/orders', start: 10, end: 150, onThread: [[30, 34]] });
+    b.add(root, sql('SELECT * FROM orders WHERE id = 1', 10, 20));
+    const [f] = eventLoopBlocking.detect(contextOf(analyzeAll([b.build()], runtime), { runtime }));
+    expect(f.why).toBe('1 run(s) of up to 10.0 ms of work outside any request held up 1 request for 10.0 ms in total.');
+    // Only the start-up run: no request waited, no finding.
+    runtime.untracedBusy.set(4242, [{ startUs: t(-1000), endUs: t(-100) }]);
+    expect(eventLoopBlocking.detect(contextOf(analyzeAll([b.build()], runtime), { runtime }))).toEqual([]);
+  });
+
   it('the recorder\'s own work queues the request the same, but is no fix for the app', () => {
     const runtime = emptyRuntime();
     runtime.recorderBusy.set(4242, [{ startUs: t(0), endUs: t(120) }]);

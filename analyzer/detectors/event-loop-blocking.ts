@@ -92,14 +92,23 @@ function untracedBlocking(ctx: DetectorContext, minSliceUs: number, minRunUs: nu
     let queuedUs = 0;
     let hot: string | undefined;
     let location: string | undefined;
+    // Only runs that held a request up count: a long run no request waited behind (the module loading before the
+    // server listened) is start-up, and must neither make the finding fire nor name its stack.
+    let longest = 0;
+    let blocking = 0;
+    let offLoopUs = 0;
     for (const sl of long) {
       const v = victimsOf(ctx.traces, pid, sl.startUs, sl.endUs, undefined, gc);
+      if (v.totalUs <= 0) continue;
+      blocking++;
+      offLoopUs += sl.endUs - sl.startUs;
       queuedUs += v.totalUs;
+      longest = Math.max(longest, sl.endUs - sl.startUs);
       for (const [id, more] of v.changes) changes.set(id, [...(changes.get(id) ?? []), ...more]);
       const h = hotFrameIn(ctx.profile, pid, sl.startUs, sl.endUs);
       if (h && !hot) [hot, location] = [h.frame.name, frameLocation(h.frame)];
     }
-    const longest = Math.max(...long.map((sl) => sl.endUs - sl.startUs));
+    if (changes.size === 0) continue;
     if (longest < minSliceUs && queuedUs < minCausedUs) continue;
     const owner = ctx.traces.find((t) => t.trace.spans.some((s) => s.pid === pid));
     const finding = bareFinding(
@@ -108,9 +117,9 @@ function untracedBlocking(ctx: DetectorContext, minSliceUs: number, minRunUs: nu
       owner?.trace.root.language ?? 'unknown',
       {
         title: `Move the untraced synchronous work in process ${pid} off the event loop${hot ? `: ${hot}${location ? ` (${location})` : ''}` : ''}`,
-        why: `${long.length} run(s) of up to ${fmtUs(longest)} of work outside any request held up ${plural(changes.size, 'request')} for ${fmtUs(queuedUs)} in total.`,
+        why: `${blocking} run(s) of up to ${fmtUs(longest)} of work outside any request held up ${plural(changes.size, 'request')} for ${fmtUs(queuedUs)} in total.`,
         confidence: hot ? 'high' : 'medium',
-        details: { runs: long.length, longestRunMs: longest / 1000, victimRequests: changes.size, untraced: true, offLoopMs: sum(long.map((sl) => sl.endUs - sl.startUs)) / 1000, ...(hot ? { hotFunction: hot } : {}) },
+        details: { runs: blocking, longestRunMs: longest / 1000, victimRequests: changes.size, untraced: true, offLoopMs: offLoopUs / 1000, ...(hot ? { hotFunction: hot } : {}) },
       },
       [...changes.keys()].slice(0, 5).map((traceId) => ({ traceId, spanIds: changes.get(traceId)!.map((c) => ('spanId' in c ? c.spanId : '')), location })),
     );
