@@ -113,9 +113,22 @@ describe('hot-function: fixes name code the user owns', () => {
     expect(two.map((f) => f.details?.calledFrom).sort()).toEqual(['src/routes/users.js:12', 'src/routes/users.js:30']);
   });
 
-  it('an unknown package gets the generic phrasing; no app frame on the stacks is said', () => {
+  it('an unknown package gets the generic phrasing; no app frame on the stacks is said, with the endpoint or the span\'s code location', () => {
     const findings = detect([[0, 100, ['tick node_modules/left-pad/index.js:3', 'pad node_modules/left-pad/index.js:9']]]);
-    expect(findings.map((f) => f.title)).toEqual(["left-pad's pad (no app frame on its stacks): call left-pad less often or with less data, or cache its result"]);
+    expect(findings.map((f) => f.title)).toEqual(["left-pad's pad in GET /list (no app frame on its stacks): call left-pad less often or with less data, or cache its result"]);
+    const untimed = timedProfile([[0, 100, ['pad node_modules/left-pad/index.js:9']]]);
+    untimed.timed = false;
+    expect(hotFunction.detect(contextOf(analyzeAll([request()]), { profile: untimed })).map((f) => f.title)).toEqual([
+      "left-pad's pad (no app frame on its stacks): call left-pad less often or with less data, or cache its result",
+    ]);
+    // The span that owned the time has a code location: the fix points there.
+    const b = new TraceBuilder();
+    const root = b.root({ name: 'GET /articles', route: '/articles', start: 0, end: 100, onThread: [[0, 1]] });
+    b.add(root, { name: 'render', start: 1, end: 100, onThread: [[1, 100]], attrs: { 'timesink.code_location': 'src/routes/articles.js:40:5' } });
+    const located = hotFunction.detect(contextOf(analyzeAll([b.build()]), { profile: timedProfile([[1, 100, ['respond node_modules/koa/lib/application.js:256', 'stringify']]]) }));
+    expect(located.map((f) => f.title)).toEqual([
+      "responses serialised by koa's respond called from src/routes/articles.js:40: paginate or slim the payload (fewer rows, fewer fields)",
+    ]);
   });
 
   it('idle, GC, the recorder and blocked sync calls are never a hot function and not in the shares', () => {

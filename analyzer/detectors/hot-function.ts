@@ -7,6 +7,7 @@ import { appFrameOf, frameLocation, isRecorderFrame, packageOf, sampleRole } fro
 import { blockedSample } from '../model/frame-role.js';
 import { dependencyAdvice, runtimeAdvice } from './support/dependency-advice.js';
 import { fmtUs } from './support/stats.js';
+import { codeLocation } from './support/spans.js';
 import { fmtPct } from '../../format/human.js';
 
 /** What kind of work a hot function is, for the advice: the usual suspects on request paths. */
@@ -130,8 +131,15 @@ function describe(
   occs: readonly Occurrence[],
 ): { title: string; why: string; confidence: Finding['confidence']; details: Record<string, string | number>; vars: Record<string, string>; location?: string } {
   const siteFrame = g.site === undefined ? undefined : profile.frames[g.site];
-  const location = siteFrame ? frameLocation(siteFrame) : undefined;
-  const siteLabel = siteFrame ? (siteFrame.name === '(anonymous)' ? (location ?? siteFrame.name) : `${siteFrame.name}${location ? ` (${location})` : ''}`) : undefined;
+  // No app frame on the stacks (a framework's own callback, koa's respond after the middleware resolved): the app code
+  // the spans that owned the time point at, else the endpoint.
+  const spanLocation = siteFrame ? undefined : commonSpanLocation(occs);
+  const location = siteFrame ? frameLocation(siteFrame) : spanLocation;
+  const siteLabel = siteFrame
+    ? siteFrame.name === '(anonymous)'
+      ? (location ?? siteFrame.name)
+      : `${siteFrame.name}${location ? ` (${location})` : ''}`
+    : spanLocation;
   const share = fmtPct(w / totalUs);
   const onPath = occs.length > 0 ? `, on the critical path of ${occs.length} requests` : '';
   const confidence: Finding['confidence'] = profile.timed && occs.length > 0 ? 'medium' : 'low';
@@ -159,7 +167,8 @@ function describe(
   if (g.cause.kind === 'dependency') details.package = g.cause.name;
   if (kind) details.kind = kind;
   details.function = fn;
-  const from = siteLabel ? ` called from ${siteLabel}` : ' (no app frame on its stacks)';
+  const endpoint = occs[0]?.at.endpoint;
+  const from = siteLabel ? ` called from ${siteLabel}` : endpoint ? ` in ${endpoint} (no app frame on its stacks)` : ' (no app frame on its stacks)';
   return {
     title: `${advice.what}${from}: ${advice.change}`,
     why:
@@ -170,6 +179,21 @@ function describe(
     vars: { function: `${advice.what}${from}`, location: location ?? 'unknown location' },
     location,
   };
+}
+
+/** The code location most of the occurrences' spans carry (the spans that owned the sampled time), if any. */
+function commonSpanLocation(occs: readonly Occurrence[]): string | undefined {
+  const n = new Map<string, number>();
+  for (const o of occs) {
+    for (const id of o.evidence.spanIds) {
+      const span = o.at.trace.byId.get(id);
+      const loc = span ? codeLocation(span) : undefined;
+      if (loc) n.set(loc, (n.get(loc) ?? 0) + 1);
+    }
+  }
+  let best: string | undefined;
+  for (const [loc, c] of n) if (best === undefined || c > n.get(best)! || (c === n.get(best)! && loc < best)) best = loc;
+  return best;
 }
 
 /** Per trace: the function's samples that fell in the trace's cpu path segments, as shorten changes. */
