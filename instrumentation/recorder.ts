@@ -27,6 +27,7 @@ import { attributesJson } from './otlp-json.js';
 import { manifestSettings, readSettings, type RecorderSettings } from './settings.js';
 import { RecordingSpanProcessor } from './span-processor.js';
 import { RuntimeSampler } from './runtime-sampler.js';
+import { threadCpuClock } from './thread-cpu.js';
 import { TIMESINK_VERSION } from './version.js';
 import { warnOnce, warningsSaid } from './warn.js';
 
@@ -121,7 +122,9 @@ function start(): RecorderHandle | null {
 
   // Tracing.
   const contextManager = new TimesinkContextManager();
-  const tracker = settings.onThread ? new OnThreadTracker(() => timingOf(contextManager.active()), settings.maxSlices) : null;
+  const tracker = settings.onThread
+    ? new OnThreadTracker(() => timingOf(contextManager.active()), settings.maxSlices, undefined, threadCpuClock())
+    : null;
   const resource = attributesJson({
     'service.name': serviceName(),
     'process.pid': pid,
