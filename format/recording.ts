@@ -82,7 +82,7 @@ export interface Manifest {
     redact: boolean;
     onThread: boolean;
     runtimeIntervalMs: number;
-    profiler: '0x' | 'inspector' | 'none';
+    profiler: '0x' | 'inspector' | 'pprof' | 'none';
     /** CPU profile sampling interval, µs (absent in recordings made before it was settable: V8's 1,000). */
     profileIntervalUs?: number;
   };

@@ -14,8 +14,8 @@
  *
  * Blocked or computing: a slice of 1 ms or more (LONG_SLICE_MS) reads the thread's CPU clock when it closes. Since
  * the last reading (the anchor, renewed at the start of a run from idle when older than ANCHOR_MS), the thread was
- * on-thread for a known wall time; wall − CPU over that window is time spent waiting in the kernel inside a
- * synchronous call, and is charged to the long slice (capped at its length). The other slices of the window are
+ * on-thread for a known wall time; wall − CPU − time preempted (waiting for a CPU, thread-cpu.ts) over that window is
+ * time spent waiting in the kernel inside a synchronous call, and is charged to the long slice (capped at its length). The other slices of the window are
  * taken to compute, so at most their blocked time (each under 1 ms) is misplaced onto the long one. One system call
  * per long slice and at most one per ANCHOR_MS: no cost on the short slices that make most of a service's work.
  */
@@ -56,6 +56,7 @@ export class OnThreadTracker {
   /** The last CPU reading: when (performance clock, ms), its value (µs), and the on-thread wall time since (ms). */
   private anchorWallMs = 0;
   private anchorCpuUs = 0;
+  private anchorRunDelayUs = 0;
   private onThreadSinceAnchorMs = 0;
 
   constructor(
@@ -68,7 +69,7 @@ export class OnThreadTracker {
   ) {}
 
   start(): void {
-    if (this.cpu) this.reanchor(this.now());
+    if (this.cpu) this.reanchor();
     this.hook = createHook({
       init: (_id: number, _type: string, _trigger: number, resource: object) => {
         // The span whose code is running now is the span active in this context (context.with and callbacks both
@@ -124,8 +125,9 @@ export class OnThreadTracker {
 
   /** A run of code for `target` begins now (callback or context.with). */
   enter(target: SpanTiming | null): void {
-    const now = this.now();
-    if (this.current === IDLE && this.cpu !== null && now - this.anchorWallMs >= ANCHOR_MS) this.reanchor(now);
+    let now = this.now();
+    // From idle nothing is open, so the run may start after the readings (see reanchor).
+    if (this.current === IDLE && this.cpu !== null && now - this.anchorWallMs >= ANCHOR_MS) now = this.reanchor();
     this.close(now);
     // Code is entered (the adopted span's own context.with, or anything else): adoption has served its purpose.
     if (this.adopted > 0) this.dropAdopted();
@@ -181,20 +183,32 @@ export class OnThreadTracker {
     this.adopted = 0;
   }
 
-  private reanchor(now: number): void {
+  /**
+   * Reads the clocks and returns the wall time the reading stands for: taken after both reads, so that a preemption
+   * in the middle of them (counted by neither CPU nor run-queue delta of the next window) is outside that window too.
+   */
+  private reanchor(): number {
     this.anchorCpuUs = this.cpu!.readUs();
-    this.anchorWallMs = now;
+    this.anchorRunDelayUs = this.cpu!.runDelayUs();
+    const at = this.now();
+    this.anchorWallMs = at;
     this.onThreadSinceAnchorMs = 0;
+    return at;
   }
 
   /** The blocked part of a long slice of `durMs` that closes now (see the file's comment), ms; renews the anchor. */
   private blockedMs(now: number, durMs: number): number {
     const cpuUs = this.cpu!.readUs();
-    const cpuMs = (cpuUs - this.anchorCpuUs) / 1000;
-    const blocked = Math.min(durMs, Math.max(0, this.onThreadSinceAnchorMs - cpuMs));
+    const runDelayUs = this.cpu!.runDelayUs();
+    const notBlockedMs = (cpuUs - this.anchorCpuUs + runDelayUs - this.anchorRunDelayUs) / 1000;
+    const blocked = Math.min(durMs, Math.max(0, this.onThreadSinceAnchorMs - notBlockedMs));
     this.anchorCpuUs = cpuUs;
-    this.anchorWallMs = now;
-    this.onThreadSinceAnchorMs = 0;
+    this.anchorRunDelayUs = runDelayUs;
+    // The next slice opens at `now`, before these readings: the part of it until they were done is not in the new
+    // window (a preemption while reading would otherwise read as blocked).
+    const at = this.now();
+    this.anchorWallMs = at;
+    this.onThreadSinceAnchorMs = now - at;
     return blocked;
   }
 
