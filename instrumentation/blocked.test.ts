@@ -32,8 +32,10 @@ function check(r: Awaited<ReturnType<typeof record>>): void {
   for (const name of ['exec-sleep', 'atomics-wait']) {
     const s = r.spans.get(name)!;
     expect(s, name).toBeDefined();
-    // At least 80 % of the planted 50 ms wait, and no more than the call took as the app timed it.
-    expect(blockedMs(s), name).toBeGreaterThan(40);
+    // At least 70 % of the planted 50 ms wait, and no more than the call took as the app timed it. Measured on the
+    // 2-core bench machine at load 15–24 (docs/BENCHMARKS.md): 38–114 ms for execSync (the child's own start waits
+    // for a CPU), 44.7–50.4 ms for Atomics.wait; on Node 20 the process-wide CPU clock makes it a lower bound.
+    expect(blockedMs(s), name).toBeGreaterThan(35);
     expect(blockedMs(s), name).toBeLessThanOrEqual(r.wallMs[name]! + 1);
     // What is left is CPU (a fork for execSync: 10–30 ms on the loaded 2-core bench machine) and waiting for a CPU.
     expect(blockedMs(s), name).toBeLessThanOrEqual(onThreadMs(s) + 0.001);
@@ -42,7 +44,9 @@ function check(r: Awaited<ReturnType<typeof record>>): void {
   expect(burn).toBeDefined();
   // The planted burn: on-thread within 10 % of what the app timed, and computing, not blocked.
   expect(Math.abs(onThreadMs(burn) - r.wallMs.burn!) / r.wallMs.burn!).toBeLessThan(0.1);
-  expect(blockedMs(burn)).toBeLessThan(0.1 * onThreadMs(burn));
+  // Measured 0–6 ms of 50–90 ms at load 15–24; without the run-queue correction a preempted burn read up to a third
+  // blocked.
+  expect(blockedMs(burn)).toBeLessThan(0.15 * onThreadMs(burn));
 }
 
 describe('blocked or computing, per span', () => {
