@@ -8,6 +8,7 @@ import path from 'node:path';
 import { spawnSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { ATTR } from '../format/recording.js';
+import { ingest } from '../analyzer/ingest/index.js';
 import { FIXTURES, NODE24, REGISTER_CJS, readSpans, runNode, tempDir, type FlatSpan } from './test-support.js';
 
 function node24Problem(): string | null {
@@ -16,13 +17,13 @@ function node24Problem(): string | null {
   return r.status === 0 ? null : `Node 24 does not run: ${r.stderr}`;
 }
 
-async function record(node?: string): Promise<{ wallMs: Record<string, number>; spans: Map<string, FlatSpan> }> {
+async function record(node?: string): Promise<{ dir: string; wallMs: Record<string, number>; spans: Map<string, FlatSpan> }> {
   const dir = tempDir();
   const run = await runNode(['--require', REGISTER_CJS, path.join(FIXTURES, 'blocked-app.cjs')], { env: { TIMESINK_OUT: dir }, node });
   expect(run.stderr).toBe('');
   expect(run.code).toBe(0);
   const wallMs = JSON.parse(run.stdout.trim()) as Record<string, number>;
-  return { wallMs, spans: new Map(readSpans(dir).map((s) => [s.name, s])) };
+  return { dir, wallMs, spans: new Map(readSpans(dir).map((s) => [s.name, s])) };
 }
 
 const blockedMs = (s: FlatSpan): number => ((s.attrs[ATTR.blockedUs] as number | undefined) ?? 0) / 1000;
@@ -50,6 +51,16 @@ function check(r: Awaited<ReturnType<typeof record>>): void {
 }
 
 describe('blocked or computing, per span', () => {
+  it('is read by the analyzer into Span.blockedUs, the attribute taken out', async () => {
+    const r = await record();
+    const spans = (await ingest([r.dir])).spans;
+    const exec = spans.find((s) => s.name === 'exec-sleep')!;
+    expect(exec.blockedUs).toBe(r.spans.get('exec-sleep')!.attrs[ATTR.blockedUs]);
+    expect(exec.attributes[ATTR.blockedUs]).toBeUndefined();
+    const burn = spans.find((s) => s.name === 'burn')!;
+    expect(burn.blockedUs ?? 0).toBeLessThan(0.15 * (burn.endUs - burn.startUs));
+  });
+
   it('on this Node (20): the waits read as blocked, the burn as computing', async () => {
     check(await record());
   });

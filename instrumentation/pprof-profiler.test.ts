@@ -8,6 +8,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ATTR } from '../format/recording.js';
+import { ingest } from '../analyzer/ingest/index.js';
 import { CpuProfileAssembler } from './pprof-profiler.js';
 import { runRecord } from './record.js';
 import { FIXTURES, NODE24, readManifestFile, readSpans, tempDir } from './test-support.js';
@@ -119,6 +120,10 @@ async function recordAndCheck(node: string): Promise<void> {
     expect(times.length, detail).toBeGreaterThanOrEqual(1);
     expect(times.filter((t) => t < from - 5000 || t > to + 5000), detail).toEqual([]);
   }
+  // The analyzer reads it as it reads the inspector's, timed.
+  const profile = (await ingest([out])).profiles.find((x) => x.source.endsWith('.cpuprofile'))!;
+  expect(profile.timed).toBe(true);
+  expect(profile.frames.some((f) => f.name === 'spawnSync')).toBe(true);
 }
 
 describe('record --profiler pprof', () => {
