@@ -30,7 +30,7 @@ export const ATTR = {
   slicesDropped: 'timesink.slices_dropped',
   /**
    * Of the on-thread time, how much the thread spent blocked in a synchronous call (execSync, spawnSync, a slow *Sync
-   * fs call, Atomics.wait) rather than computing, µs: wall − CPU time over the span's on-thread slices of 2 ms or more.
+   * fs call, Atomics.wait) rather than computing, µs: wall − CPU time over the span's on-thread slices of 1 ms or more.
    * Absent when none was seen. See docs/recording-format.md.
    */
   blockedUs: 'timesink.thread.blocked_us',

@@ -12,11 +12,11 @@
  * recorder's own work (asRecorder: encoding and writing spans) is kept apart, so that it delays requests in the
  * analysis as it did in the process, but is never reported as the app's work to fix.
  *
- * Blocked or computing: a slice of 2 ms or more (LONG_SLICE_MS) reads the thread's CPU clock when it closes. Since
+ * Blocked or computing: a slice of 1 ms or more (LONG_SLICE_MS) reads the thread's CPU clock when it closes. Since
  * the last reading (the anchor, renewed at the start of a run from idle when older than ANCHOR_MS), the thread was
  * on-thread for a known wall time; wall − CPU − time preempted (waiting for a CPU, thread-cpu.ts) over that window is
  * time spent waiting in the kernel inside a synchronous call, and is charged to the long slice (capped at its length). The other slices of the window are
- * taken to compute, so at most their blocked time (each under 2 ms) is misplaced onto the long one. One system call
+ * taken to compute, so at most their blocked time (each under 1 ms) is misplaced onto the long one. One system call
  * per long slice and at most one per ANCHOR_MS: no cost on the short slices that make most of a service's work.
  */
 import { createHook, executionAsyncResource, type AsyncHook } from 'node:async_hooks';
@@ -33,13 +33,14 @@ type Target = SpanTiming | null | typeof IDLE | typeof RECORDER;
 const BUSY_MERGE_MS = 0.01;
 const MAX_BUSY_PAIRS = 50_000;
 /**
- * Slices at least this long are checked for blocked time (shorter ones cannot hide much). With 1 ms and a 5 ms anchor,
- * on the loaded bench machine (where preemption stretches many slices past 1 ms) the realistic service's CPU per
- * request rose ~8 % over the tracker without readings; see docs/BENCHMARKS.md.
+ * Slices at least this long are checked for blocked time (shorter ones cannot hide much). Cost on the realistic bench
+ * service: +0–12 % (median +5 %) CPU per request over the tracker without readings; 2 ms and a 20 ms anchor cost
+ * about as much (+3 % median, same range) and read less truly (other threads' CPU over the longer windows):
+ * docs/BENCHMARKS.md.
  */
-const LONG_SLICE_MS = 2;
+const LONG_SLICE_MS = 1;
 /** A run starting from idle renews the CPU anchor when it is older than this. */
-const ANCHOR_MS = 20;
+const ANCHOR_MS = 5;
 
 export class OnThreadTracker {
   private current: Target = IDLE;

@@ -2,9 +2,12 @@
  * The main thread's CPU time, and the time it waited for a CPU, for telling a thread blocked in a synchronous call
  * (execSync, spawnSync, a slow *Sync fs call, Atomics.wait) from one computing: over a stretch of on-thread wall
  * time, wall − CPU − waiting for a CPU is the time the thread sat in the kernel waiting for something else.
- * - CPU: Node ≥ 23.9 has process.threadCpuUsage() (this thread only). Node 20 has only process.cpuUsage(), the whole
- *   process's: other threads' work in the same stretch (V8's concurrent GC, libuv's pool) is counted too, so the
- *   blocked time derived from it is a lower bound.
+ * - CPU: process.cpuUsage(), the whole process's: other threads' work in the same stretch (V8's concurrent GC, libuv's
+ *   pool) is counted too, so the blocked time derived from it is a lower bound. Node ≥ 23.9's process.threadCpuUsage()
+ *   is this thread's only, but Linux answers it (getrusage RUSAGE_THREAD) from the run time as of the thread's last
+ *   tick, not the current one: measured on Node 24, a 50 ms Atomics.wait read 22–36 ms blocked in 5 of 10 runs with
+ *   it, 49.8–50.3 ms in 10 of 10 with process.cpuUsage() (whose getrusage RUSAGE_SELF brings the running thread's
+ *   time up to date).
  * - Waiting for a CPU (run queue): on a busy machine a computing thread is preempted, and its wall time runs on
  *   without CPU time: without this, a CPU burn on a loaded host reads as blocked (measured on the 2-core bench
  *   machine at load 19: a 50 ms burn got 7 ms of CPU). Linux's /proc/thread-self/schedstat has it per thread
@@ -18,18 +21,11 @@ import fs from 'node:fs';
 // Taken before any instrumentation patches fs: the recorder's own reads must not become spans.
 const { openSync, readSync } = fs;
 
-export type CpuClockKind = 'thread' | 'process';
-
 export interface CpuClock {
-  kind: CpuClockKind;
   /** User + system CPU time so far, µs. */
   readUs(): number;
   /** Time spent runnable but waiting for a CPU so far, µs (0 when the platform does not say). */
   runDelayUs(): number;
-}
-
-interface ThreadCpuProcess {
-  threadCpuUsage?: () => NodeJS.CpuUsage;
 }
 
 /** A reader of this thread's run-queue wait, or null off Linux. Call on the thread to be measured. */
@@ -62,7 +58,6 @@ function runDelayReader(): (() => number) | null {
 }
 
 export function threadCpuClock(): CpuClock {
-  const p = process as unknown as ThreadCpuProcess;
   const runDelay = runDelayReader();
   const runDelayUs = runDelay
     ? (): number => {
@@ -73,19 +68,7 @@ export function threadCpuClock(): CpuClock {
         }
       }
     : (): number => 0;
-  if (typeof p.threadCpuUsage === 'function') {
-    const read = p.threadCpuUsage.bind(process);
-    return {
-      kind: 'thread',
-      readUs: () => {
-        const u = read();
-        return u.user + u.system;
-      },
-      runDelayUs,
-    };
-  }
   return {
-    kind: 'process',
     readUs: () => {
       const u = process.cpuUsage();
       return u.user + u.system;
