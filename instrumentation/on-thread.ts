@@ -34,7 +34,7 @@ const BUSY_MERGE_MS = 0.01;
 const MAX_BUSY_PAIRS = 50_000;
 /**
  * Slices at least this long are checked for blocked time (shorter ones cannot hide much). Cost on the realistic bench
- * service: +0–12 % (median +5 %) CPU per request over the tracker without readings; 2 ms and a 20 ms anchor cost
+ * service: +1–12 % (median +5 %) CPU per request over the tracker without readings; 2 ms and a 20 ms anchor cost
  * about as much (+3 % median, same range) and read less truly (other threads' CPU over the longer windows):
  * docs/BENCHMARKS.md.
  */
