@@ -53,7 +53,7 @@ export function buildProgram(): Command {
     .argument('<command...>', 'the command to run, after --, e.g. -- node app.js')
     .option('-o, --out <dir>', 'recording directory (default ./timesink-<yyyymmdd-hhmmss>, or $TIMESINK_OUT)')
     .option('--no-profile', 'skip the CPU profile')
-    .addOption(new Option('--profiler <name>', 'CPU profiler').choices(['0x', 'inspector']).default('0x'))
+    .addOption(new Option('--profiler <name>', 'CPU profiler').choices(['0x', 'inspector', 'pprof']).default('0x'))
     .option('--profile-interval <us>', "CPU profile sampling interval in µs, >= 100 (default: V8's 1000; coarser costs less, resolves less)")
     .passThroughOptions()
     .action((command: string[], flags: RecordFlags) => run(() => runRecordCommand(command, flags)));

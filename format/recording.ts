@@ -28,6 +28,12 @@ export const ATTR = {
    */
   slices: 'timesink.slices',
   slicesDropped: 'timesink.slices_dropped',
+  /**
+   * Of the on-thread time, how much the thread spent blocked in a synchronous call (execSync, spawnSync, a slow *Sync
+   * fs call, Atomics.wait) rather than computing, µs: wall − CPU time over the span's on-thread slices of 1 ms or more.
+   * Absent when none was seen. See docs/recording-format.md.
+   */
+  blockedUs: 'timesink.thread.blocked_us',
   /** The span was still open when the process exited; its end is the exit time. */
   unfinished: 'timesink.unfinished',
   /** Code location of the call that started the span ("file:line:col"), when captured. */
@@ -81,7 +87,7 @@ export interface Manifest {
     redact: boolean;
     onThread: boolean;
     runtimeIntervalMs: number;
-    profiler: '0x' | 'inspector' | 'none';
+    profiler: '0x' | 'inspector' | 'pprof' | 'none';
     /** CPU profile sampling interval, µs (absent in recordings made before it was settable: V8's 1,000). */
     profileIntervalUs?: number;
   };

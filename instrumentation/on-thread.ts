@@ -11,10 +11,18 @@
  * Work with no active span becomes "busy" slices for runtime-<pid>.jsonl; time outside any callback is idle. The
  * recorder's own work (asRecorder: encoding and writing spans) is kept apart, so that it delays requests in the
  * analysis as it did in the process, but is never reported as the app's work to fix.
+ *
+ * Blocked or computing: a slice of 1 ms or more (LONG_SLICE_MS) reads the thread's CPU clock when it closes. Since
+ * the last reading (the anchor, renewed at the start of a run from idle when older than ANCHOR_MS), the thread was
+ * on-thread for a known wall time; wall − CPU − time preempted (waiting for a CPU, thread-cpu.ts) over that window is
+ * time spent waiting in the kernel inside a synchronous call, and is charged to the long slice (capped at its length). The other slices of the window are
+ * taken to compute, so at most their blocked time (each under 1 ms) is misplaced onto the long one. One system call
+ * per long slice and at most one per ANCHOR_MS: no cost on the short slices that make most of a service's work.
  */
 import { createHook, executionAsyncResource, type AsyncHook } from 'node:async_hooks';
 import { performance } from 'node:perf_hooks';
 import { addSlice, kTiming, type SpanTiming, type TimedObject } from './span-timing.js';
+import type { CpuClock } from './thread-cpu.js';
 
 /** Marker for "no JavaScript of ours is running" (between callbacks). */
 const IDLE = Symbol('idle');
@@ -24,6 +32,15 @@ type Target = SpanTiming | null | typeof IDLE | typeof RECORDER;
 
 const BUSY_MERGE_MS = 0.01;
 const MAX_BUSY_PAIRS = 50_000;
+/**
+ * Slices at least this long are checked for blocked time (shorter ones cannot hide much). Cost on the realistic bench
+ * service: +1–12 % (median +5 %) CPU per request over the tracker without readings; 2 ms and a 20 ms anchor cost
+ * about as much (+3 % median, same range) and read less truly (other threads' CPU over the longer windows):
+ * docs/BENCHMARKS.md.
+ */
+const LONG_SLICE_MS = 1;
+/** A run starting from idle renews the CPU anchor when it is older than this. */
+const ANCHOR_MS = 5;
 
 export class OnThreadTracker {
   private current: Target = IDLE;
@@ -39,15 +56,25 @@ export class OnThreadTracker {
   /** The same for the recorder's own work. */
   private own: number[] = [];
   busyDropped = 0;
+  /** Blocked time of work with no active span (or the recorder's), µs: counted, not placed. */
+  untracedBlockedUs = 0;
+  /** The last CPU reading: when (performance clock, ms), its value (µs), and the on-thread wall time since (ms). */
+  private anchorWallMs = 0;
+  private anchorCpuUs = 0;
+  private anchorRunDelayUs = 0;
+  private onThreadSinceAnchorMs = 0;
 
   constructor(
     private readonly activeTiming: () => SpanTiming | null,
     private readonly maxSlices: number,
     /** The clock, injectable so tests can run on exact times. */
     private readonly now: () => number = () => performance.now(),
+    /** The thread's CPU clock; null: blocked time is not measured. */
+    private readonly cpu: CpuClock | null = null,
   ) {}
 
   start(): void {
+    if (this.cpu) this.reanchor();
     this.hook = createHook({
       init: (_id: number, _type: string, _trigger: number, resource: object) => {
         // The span whose code is running now is the span active in this context (context.with and callbacks both
@@ -103,7 +130,9 @@ export class OnThreadTracker {
 
   /** A run of code for `target` begins now (callback or context.with). */
   enter(target: SpanTiming | null): void {
-    const now = this.now();
+    let now = this.now();
+    // From idle nothing is open, so the run may start after the readings (see reanchor).
+    if (this.current === IDLE && this.cpu !== null && now - this.anchorWallMs >= ANCHOR_MS) now = this.reanchor();
     this.close(now);
     // Code is entered (the adopted span's own context.with, or anything else): adoption has served its purpose.
     if (this.adopted > 0) this.dropAdopted();
@@ -120,6 +149,8 @@ export class OnThreadTracker {
     if (this.adopted > 0) this.dropAdopted();
     this.current = this.stack.length ? this.stack.pop()! : IDLE;
     this.sliceStart = now;
+    // The credit left by a reading at the end of the run (see blockedMs) was for a slice that does not follow.
+    if (this.current === IDLE && this.onThreadSinceAnchorMs < 0) this.onThreadSinceAnchorMs = 0;
   }
 
   /**
@@ -159,13 +190,50 @@ export class OnThreadTracker {
     this.adopted = 0;
   }
 
+  /**
+   * Reads the clocks and returns the wall time the reading stands for: taken after both reads, so that a preemption
+   * in the middle of them (counted by neither CPU nor run-queue delta of the next window) is outside that window too.
+   */
+  private reanchor(): number {
+    this.anchorCpuUs = this.cpu!.readUs();
+    this.anchorRunDelayUs = this.cpu!.runDelayUs();
+    const at = this.now();
+    this.anchorWallMs = at;
+    this.onThreadSinceAnchorMs = 0;
+    return at;
+  }
+
+  /** The blocked part of a long slice of `durMs` that closes now (see the file's comment), ms; renews the anchor. */
+  private blockedMs(now: number, durMs: number): number {
+    const cpuUs = this.cpu!.readUs();
+    const runDelayUs = this.cpu!.runDelayUs();
+    const notBlockedMs = (cpuUs - this.anchorCpuUs + runDelayUs - this.anchorRunDelayUs) / 1000;
+    const blocked = Math.min(durMs, Math.max(0, this.onThreadSinceAnchorMs - notBlockedMs));
+    this.anchorCpuUs = cpuUs;
+    this.anchorRunDelayUs = runDelayUs;
+    // The next slice opens at `now`, before these readings: the part of it until they were done is not in the new
+    // window (a preemption while reading would otherwise read as blocked).
+    const at = this.now();
+    this.anchorWallMs = at;
+    this.onThreadSinceAnchorMs = now - at;
+    return blocked;
+  }
+
   private close(now: number): void {
     const c = this.current;
     if (c === IDLE) return;
+    const durMs = now - this.sliceStart;
+    let blockedMs = 0;
+    if (durMs > 0) {
+      this.onThreadSinceAnchorMs += durMs;
+      if (durMs >= LONG_SLICE_MS && this.cpu !== null) blockedMs = this.blockedMs(now, durMs);
+    }
     if (c !== null && c !== RECORDER && !c.ended) {
       addSlice(c, this.sliceStart, now, this.maxSlices);
+      c.blockedUs += blockedMs * 1000;
       return;
     }
+    this.untracedBlockedUs += blockedMs * 1000;
     // Untraced work (or a span's code after it ended), or the recorder's.
     if (now <= this.sliceStart) return;
     const b = c === RECORDER ? this.own : this.busy;

@@ -14,6 +14,7 @@ import { PROFILE_DIR, type Manifest } from '../format/recording.js';
 import { emptyManifest, readManifest, updateManifest } from './manifest-file.js';
 import { anchorFile, anchorFunctionName, type ProfileAnchor } from './profile-anchor.js';
 import { DEFAULT_PROFILE_INTERVAL_US, defaultOutDir, manifestSettings, readSettings } from './settings.js';
+import { PPROF_MODULE_ENV } from './pprof-profiler.js';
 import { finishZeroXFolder } from './zerox-output.js';
 
 export interface RecordOptions {
@@ -21,7 +22,7 @@ export interface RecordOptions {
   out?: string;
   /** false = --no-profile. */
   profile?: boolean;
-  profiler?: '0x' | 'inspector';
+  profiler?: '0x' | 'inspector' | 'pprof';
   /** CPU profile sampling interval, µs (default: $TIMESINK_PROFILE_INTERVAL_US, else V8's 1,000). */
   profileIntervalUs?: number;
 }
@@ -68,6 +69,7 @@ export async function runRecord(opts: RecordOptions): Promise<number> {
     TIMESINK_OUT: out,
     TIMESINK_PROFILER: profiler,
     TIMESINK_COMMAND: JSON.stringify(opts.command),
+    ...(profiler === 'pprof' ? pprofModuleEnv() : {}),
     ...(opts.profileIntervalUs !== undefined ? { TIMESINK_PROFILE_INTERVAL_US: String(opts.profileIntervalUs) } : {}),
   };
   // The same derivation the app's recorder makes from this environment.
@@ -89,10 +91,19 @@ export async function runRecord(opts: RecordOptions): Promise<number> {
     const app = appProcessOf(out, child.pid);
     if (app?.exit) code = app.exit.signal ? 128 + (os.constants.signals[app.exit.signal as NodeJS.Signals] ?? 0) : (app.exit.code ?? code);
     finishZeroX(out, zeroXDir, app?.pid);
-  } else if (profiler === 'inspector') {
-    finishInspector(out);
+  } else if (profiler === 'inspector' || profiler === 'pprof') {
+    finishInspector(out, profiler);
   }
   return code;
+}
+
+/** Where timesink's own copy of @datadog/pprof is, for the app's recorder (see pprof-profiler.ts); none: the app's. */
+function pprofModuleEnv(): NodeJS.ProcessEnv {
+  try {
+    return { [PPROF_MODULE_ENV]: createRequire(import.meta.url).resolve('@datadog/pprof') };
+  } catch {
+    return {};
+  }
 }
 
 function zeroXCommand(command: string[], outputDir: string, register: string, interval: number): string[] {
@@ -225,7 +236,8 @@ function readAnchor(out: string, pid: number): ProfileAnchor | undefined {
   }
 }
 
-function finishInspector(out: string): void {
+/** The in-process profilers (inspector, pprof) each wrote <pid>.cpuprofile: list them in the manifest. */
+function finishInspector(out: string, profiler: 'inspector' | 'pprof'): void {
   let files: string[] = [];
   try {
     files = fs
@@ -237,7 +249,7 @@ function finishInspector(out: string): void {
   }
   if (files.length === 0) return;
   updateManifest(out, (m) => {
-    const base = m ?? emptyManifest({ redact: true, onThread: true, runtimeIntervalMs: 100, profiler: 'inspector' }, Date.now() * 1000);
+    const base = m ?? emptyManifest({ redact: true, onThread: true, runtimeIntervalMs: 100, profiler }, Date.now() * 1000);
     const pid = Number(path.basename(files[0]!, '.cpuprofile'));
     return { ...base, profile: { format: 'cpuprofile', files, pid } };
   });

@@ -23,11 +23,13 @@ import { LineFile } from './line-file.js';
 import { LoadedLibraries } from './loaded-libraries.js';
 import { mergeProcess, updateManifest } from './manifest-file.js';
 import { OnThreadTracker } from './on-thread.js';
+import { PprofProfiler } from './pprof-profiler.js';
 import { writeProfileAnchor } from './profile-anchor.js';
 import { attributesJson } from './otlp-json.js';
 import { manifestSettings, readSettings, type RecorderSettings } from './settings.js';
 import { RecordingSpanProcessor } from './span-processor.js';
 import { RuntimeSampler } from './runtime-sampler.js';
+import { threadCpuClock } from './thread-cpu.js';
 import { TIMESINK_VERSION } from './version.js';
 import { warnOnce, warningsSaid } from './warn.js';
 
@@ -90,7 +92,7 @@ function start(): RecorderHandle | null {
   const pid = process.pid;
   try {
     mkdirSync(settings.outDir, { recursive: true });
-    if (settings.profiler === 'inspector') mkdirSync(path.join(settings.outDir, PROFILE_DIR), { recursive: true });
+    if (settings.profiler === 'inspector' || settings.profiler === 'pprof') mkdirSync(path.join(settings.outDir, PROFILE_DIR), { recursive: true });
   } catch (err) {
     warnOnce('mkdir', `cannot create ${settings.outDir} (${(err as Error).message}); the app runs unrecorded`);
     return null;
@@ -122,7 +124,9 @@ function start(): RecorderHandle | null {
 
   // Tracing.
   const contextManager = new TimesinkContextManager();
-  const tracker = settings.onThread ? new OnThreadTracker(() => timingOf(contextManager.active()), settings.maxSlices) : null;
+  const tracker = settings.onThread
+    ? new OnThreadTracker(() => timingOf(contextManager.active()), settings.maxSlices, undefined, threadCpuClock())
+    : null;
   const resource = attributesJson({
     'service.name': serviceName(),
     'process.pid': pid,
@@ -168,7 +172,12 @@ function start(): RecorderHandle | null {
   }
 
   // Profile and runtime facts.
-  const profiler = settings.profiler === 'inspector' ? new InspectorProfiler(settings.profileIntervalUs) : null;
+  const profiler =
+    settings.profiler === 'inspector'
+      ? new InspectorProfiler(settings.profileIntervalUs)
+      : settings.profiler === 'pprof'
+        ? new PprofProfiler(settings.profileIntervalUs, clock.profileOffsetUs)
+        : null;
   const sampler = new RuntimeSampler(pid, runtimeFile, settings.runtimeIntervalMs, () => processor?.open.size ?? 0, () => settings.profiler !== 'none', tracker);
   sampler.start();
   profiler?.start();

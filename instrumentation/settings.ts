@@ -8,7 +8,7 @@ export interface RecorderSettings {
   onThread: boolean;
   runtimeIntervalMs: number;
   flushIntervalMs: number;
-  profiler: 'inspector' | '0x' | 'none';
+  profiler: 'inspector' | '0x' | 'pprof' | 'none';
   /** Span buffer size that forces a write before the flush timer fires. */
   maxBufferedSpans: number;
   /** Max slices kept per span (the on-thread total stays exact). */
@@ -48,7 +48,8 @@ function positiveInt(value: string | undefined, fallback: number): number {
 }
 
 export function readSettings(env: NodeJS.ProcessEnv = process.env): RecorderSettings {
-  const profiler = env.TIMESINK_PROFILER === 'inspector' || env.TIMESINK_PROFILER === '0x' ? env.TIMESINK_PROFILER : 'none';
+  const p = env.TIMESINK_PROFILER;
+  const profiler = p === 'inspector' || p === '0x' || p === 'pprof' ? p : 'none';
   return {
     outDir: env.TIMESINK_OUT ? path.resolve(env.TIMESINK_OUT) : defaultOutDir(),
     redact: flag(env.TIMESINK_REDACT, true),

@@ -170,6 +170,7 @@ export class RecordingSpanProcessor implements SpanProcessor {
     if (this.opts.tracker) {
       extra += `,${intKvJson(ATTR.onThreadUs, Math.round(t.onThreadUs))},${plainStringKvJson(ATTR.slices, formatSlices(t.slices))}`;
       if (t.slicesDropped) extra += `,${intKvJson(ATTR.slicesDropped, t.slicesDropped)}`;
+      if (t.blockedUs >= 1) extra += `,${intKvJson(ATTR.blockedUs, Math.round(t.blockedUs))}`;
     }
     if (t.location !== undefined) {
       const { location, callers } = splitLocation(t.location);

@@ -7,6 +7,11 @@ export interface SpanTiming {
   slicesDropped: number;
   /** Exact sum of on-thread time, µs (fractional until written). */
   onThreadUs: number;
+  /**
+   * Of that, the time the thread was blocked in a synchronous call rather than computing (wall − CPU over its long
+   * slices, see on-thread.ts), µs.
+   */
+  blockedUs: number;
   ended: boolean;
   /** "file:line:col" of the app code that started the span, then its app callers, one per line, when sampled (see code-location.ts). */
   location?: string;
@@ -19,7 +24,7 @@ export interface TimedObject {
 }
 
 export function newTiming(startPerfMs: number): SpanTiming {
-  return { startPerfMs, slices: [], slicesDropped: 0, onThreadUs: 0, ended: false };
+  return { startPerfMs, slices: [], slicesDropped: 0, onThreadUs: 0, blockedUs: 0, ended: false };
 }
 
 /**

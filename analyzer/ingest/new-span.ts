@@ -36,6 +36,7 @@ export function newSpan(c: SpanCore): Span {
     unfinished: undefined,
     pid: undefined,
     onThread: undefined,
+    blockedUs: undefined,
     class: undefined,
     template: undefined,
     exactIdentity: undefined,

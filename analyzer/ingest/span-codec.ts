@@ -11,8 +11,8 @@ import { NO_EVENTS, NO_LINKS } from './new-span.js';
 const INTS = 16;
 const [TRACE, SPAN, PARENT, NAME, KIND, SERVICE, LANGUAGE, SCOPE, STATUS, STATUS_MESSAGE, FLAGS, ATTRS, EXTRA, CLASS, TEMPLATE, IDENTITY] =
   Array.from({ length: INTS }, (_, i) => i);
-/** Float64 slots per span: start, end, pid (NaN when absent). */
-const FLOATS = 3;
+/** Float64 slots per span: start, end, pid, blockedUs (NaN when absent). */
+const FLOATS = 4;
 /** Int32 slots per attribute: key (string), type, reference (string, number or extra index). */
 const ATTR_INTS = 3;
 
@@ -105,6 +105,7 @@ export function encodeSpans(spans: readonly Span[]): EncodedSpans {
     floats[k * FLOATS] = s.startUs;
     floats[k * FLOATS + 1] = s.endUs;
     floats[k * FLOATS + 2] = s.pid ?? Number.NaN;
+    floats[k * FLOATS + 3] = s.blockedUs ?? Number.NaN;
     let count = 0;
     for (const key in s.attributes) {
       const v: AttrValue = s.attributes[key];
@@ -170,6 +171,7 @@ export function decodeSpans(e: EncodedSpans, out: Span[]): void {
     const flags = ints[i + FLAGS];
     const extra = ints[i + EXTRA] === NONE ? undefined : (extras[ints[i + EXTRA]] as Pick<Span, 'events' | 'links' | 'onThread'>);
     const pid = floats[k * FLOATS + 2];
+    const blockedUs = floats[k * FLOATS + 3];
     // Every field in newSpan's order (new-span.ts): one hidden class for all spans, whichever thread read them.
     out.push({
       traceId: S[ints[i + TRACE]],
@@ -191,6 +193,7 @@ export function decodeSpans(e: EncodedSpans, out: Span[]): void {
       unfinished: flags & Flag.UnfinishedSet ? (flags & Flag.Unfinished) !== 0 : undefined,
       pid: Number.isNaN(pid) ? undefined : pid,
       onThread: extra?.onThread,
+      blockedUs: Number.isNaN(blockedUs) ? undefined : blockedUs,
       class: optional(ints[i + CLASS]) as Span['class'],
       template: optional(ints[i + TEMPLATE]),
       exactIdentity: optional(ints[i + IDENTITY]),

@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { parseSlices } from './timesink-attributes.js';
+import { ATTR } from '../../format/recording.js';
+import type { Span } from '../model/span.js';
+import { applyTimesinkFields, parseSlices, takeTimesinkField, type TimesinkFields } from './timesink-attributes.js';
 
 describe('parseSlices', () => {
   it('reads offsets and durations relative to the base, sorted', () => {
@@ -16,5 +18,19 @@ describe('parseSlices', () => {
       { startUs: 112, endUs: 115 },
     ]);
     expect(parseSlices('', 0)).toEqual([]);
+  });
+});
+
+describe('timesink.thread.blocked_us', () => {
+  it('becomes Span.blockedUs and leaves the attributes', () => {
+    const f: TimesinkFields = {};
+    expect(takeTimesinkField(ATTR.blockedUs, 48_200, f)).toBe(true);
+    const span = { startUs: 0, endUs: 0, attributes: {} } as unknown as Span;
+    applyTimesinkFields(span, { ...f, startUs: 1_000, durationUs: 60_000 });
+    expect(span.blockedUs).toBe(48_200);
+  });
+  it('is refused (kept as an ordinary attribute) when it is not a non-negative number', () => {
+    expect(takeTimesinkField(ATTR.blockedUs, 'lots', {})).toBe(false);
+    expect(takeTimesinkField(ATTR.blockedUs, -5, {})).toBe(false);
   });
 });

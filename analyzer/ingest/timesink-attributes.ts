@@ -7,6 +7,7 @@ export interface TimesinkFields {
   durationUs?: number;
   slices?: string;
   unfinished?: boolean;
+  blockedUs?: number;
 }
 
 /**
@@ -29,6 +30,12 @@ export function takeTimesinkField(key: string, value: AttrValue, into: TimesinkF
     case ATTR.unfinished:
       into.unfinished = value === true || value === 'true';
       return true;
+    case ATTR.blockedUs: {
+      const n = Number(value);
+      if (!Number.isFinite(n) || n < 0) return false;
+      into.blockedUs = n;
+      return true;
+    }
     default:
       return false;
   }
@@ -36,10 +43,11 @@ export function takeTimesinkField(key: string, value: AttrValue, into: TimesinkF
 
 /**
  * Apply what the recorder measured: the precise start and duration override the millisecond-rounded OTLP
- * times, slices become Span.onThread, the unfinished flag becomes Span.unfinished.
+ * times, slices become Span.onThread, the unfinished flag becomes Span.unfinished, the blocked time Span.blockedUs.
  */
 export function applyTimesinkFields(span: Span, f: TimesinkFields): void {
   if (f.unfinished) span.unfinished = true;
+  if (f.blockedUs !== undefined) span.blockedUs = f.blockedUs;
   if (f.startUs === undefined || !Number.isFinite(f.startUs)) return;
   span.startUs = f.startUs;
   if (f.durationUs !== undefined && Number.isFinite(f.durationUs)) span.endUs = f.startUs + f.durationUs;

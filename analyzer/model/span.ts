@@ -53,6 +53,12 @@ export interface Span {
   pid?: number;
   /** On-thread slices of this span's *own* synchronous JavaScript (timesink recordings only), sorted. */
   onThread?: Slice[];
+  /**
+   * Of the on-thread time, µs spent blocked in a synchronous call (execSync, spawnSync, slow *Sync fs, Atomics.wait)
+   * rather than computing: the recorder's wall − CPU over the span's on-thread slices of ≥ 1 ms (timesink recordings
+   * only; undefined when the recording has none for this span). Not part of onThread's shape: those slices include it.
+   */
+  blockedUs?: number;
   /** Set by classify/. */
   class?: SpanClass;
   /**

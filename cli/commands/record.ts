@@ -10,8 +10,8 @@ export interface RecordFlags {
 
 export async function runRecordCommand(command: string[], flags: RecordFlags): Promise<number> {
   if (command.length === 0) throw new CliError('record needs a command after --, e.g. timesink record -- node app.js', EXIT.usage);
-  if (flags.profiler !== '0x' && flags.profiler !== 'inspector') {
-    throw new CliError(`--profiler is 0x or inspector, not '${flags.profiler}'`, EXIT.usage);
+  if (flags.profiler !== '0x' && flags.profiler !== 'inspector' && flags.profiler !== 'pprof') {
+    throw new CliError(`--profiler is 0x, inspector or pprof, not '${flags.profiler}'`, EXIT.usage);
   }
   let profileIntervalUs: number | undefined;
   if (flags.profileInterval !== undefined) {
