@@ -1,5 +1,5 @@
 import type { Analysis } from '../analyzer/model/analysis.js';
-import { NOTHING_WORTH_CHANGING, fmtMs } from '../format/human.js';
+import { noFixSentence, fmtMs } from '../format/human.js';
 import { CATEGORY_LABEL, nonZeroCategories, pct, perRequestMs } from './summary.js';
 import { capacityLines } from './capacity.js';
 
@@ -32,7 +32,7 @@ export function markdownSummary(a: Analysis, opts: { top?: number } = {}): strin
   const fixes = a.fixes.slice(0, opts.top ?? 5);
   out.push('');
   if (fixes.length === 0) {
-    out.push(NOTHING_WORTH_CHANGING);
+    out.push(noFixSentence(a.saturation?.saturated));
   } else {
     out.push('| # | fix | endpoint | saves per request | share | confidence |', '|---:|---|---|---:|---:|---|');
     for (const f of fixes) {

@@ -40,6 +40,21 @@ describe('terminal summary', () => {
     expect(t).toContain('Nothing worth changing: no change found would save at least 1 ms per request');
     expect(t).toContain('PARTIAL RESULTS');
   });
+  it('with the loop saturated and no fix, says the change is capacity instead of "nothing worth changing"', () => {
+    const clean = analysisWith({ cpu: 10 });
+    const saturated: Analysis = {
+      ...clean,
+      saturation: {
+        saturated: true, utilization: 0.98, queuedShare: 0.64, beforeFirstSpan: { requests: 0, totalMs: 0, bound: 'estimate' }, requests: 200,
+        windowMs: 1000, throughputPerSec: 190, processes: 1, coresAvailable: 2, coresUsed: 0.98, cpuMsPerRequest: 5,
+        outsideSpansMsPerRequest: 0.4, saturationPerSec: 200, endpoints: [], hotFunctions: [], sentence: 'Saturated: …',
+      },
+    };
+    const t = terminalSummary(saturated);
+    expect(t).not.toContain('Nothing worth changing');
+    expect(t).toContain('No single code change clears the floors');
+    expect(markdownSummary(saturated)).toContain('with the event loop saturated, the change is capacity');
+  });
 });
 
 describe('markdown summary', () => {

@@ -1,6 +1,6 @@
 import { CATEGORIES, COMPUTE_CATEGORIES, WAIT_CATEGORIES, type Breakdown, type Category } from '../analyzer/model/categories.js';
 import type { Analysis, Fix } from '../analyzer/model/analysis.js';
-import { NOTHING_WORTH_CHANGING, fmtMs, fmtPct, plural } from '../format/human.js';
+import { noFixSentence, fmtMs, fmtPct, plural } from '../format/human.js';
 import { recordingCostLine } from '../format/recording-cost.js';
 import { capacityLines, queueSavingNote } from './capacity.js';
 
@@ -95,7 +95,7 @@ export function terminalSummary(a: Analysis, opts: { top?: number; reportPath?: 
   const top = a.fixes.slice(0, opts.top ?? 5);
   lines.push('');
   if (top.length === 0) {
-    lines.push(NOTHING_WORTH_CHANGING);
+    lines.push(noFixSentence(a.saturation?.saturated));
   } else {
     lines.push(style('What to change first:', 'head'));
     for (const f of top) {

@@ -49,3 +49,15 @@ export function plural(n: number, noun: string): string {
  */
 export const NOTHING_WORTH_CHANGING =
   'Nothing worth changing: no change found would save at least 1 ms per request it affects and 1 % of the time of its endpoint’s requests.';
+
+/**
+ * What replaces NOTHING_WORTH_CHANGING when the loop is saturated: the service is not fine, its way out is capacity
+ * (the saturation answer above it), not one code change.
+ */
+export const NO_SINGLE_CHANGE_SATURATED =
+  'No single code change clears the floors (1 ms per request it affects, 1 % of its endpoint’s time): with the event loop saturated, the change is capacity — more processes, or less CPU per request where the capacity line says it goes.';
+
+/** The sentence for an analysis with no fix. */
+export function noFixSentence(saturated: boolean | undefined): string {
+  return saturated ? NO_SINGLE_CHANGE_SATURATED : NOTHING_WORTH_CHANGING;
+}

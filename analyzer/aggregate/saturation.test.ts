@@ -6,7 +6,7 @@ import type { Span } from '../model/span.js';
 import type { Fix } from '../model/analysis.js';
 import type { IngestResult } from '../ingest/types.js';
 import { mkSpan } from '../critical-path/testing/spans.js';
-import { openLoopQueueRatio, saturationOf, type SaturationInput } from './saturation.js';
+import { isSaturated, openLoopQueueRatio, saturationOf, type SaturationInput } from './saturation.js';
 
 const B = 1_700_000_000_000_000;
 
@@ -75,6 +75,14 @@ describe('saturation (analyze end to end)', () => {
     expect(s.utilization).toBeCloseTo(1, 2);
     expect(s.queuedShare).toBeLessThan(0.05);
     expect(s.saturated).toBe(false);
+  });
+
+  it('queueing most of request time on a loop busy 60-80 % is saturated too; less busy, or less queued, is not', () => {
+    expect(isSaturated(0.77, 0.76)).toBe(true); // the real Koa service's numbers (docs/ACCURACY.md)
+    expect(isSaturated(0.85, 0.45)).toBe(true);
+    expect(isSaturated(0.59, 0.9)).toBe(false); // the loop idles: the requests wait on something else
+    expect(isSaturated(0.77, 0.55)).toBe(false); // busy-ish, but queueing is not most of the time
+    expect(isSaturated(1, 0.3)).toBe(false); // busy, but requests barely queue
   });
 
   it('no on-thread data: no saturation section (utilisation unknown)', () => {

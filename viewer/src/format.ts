@@ -1,5 +1,5 @@
 // The number formats shared with the terminal and markdown summaries.
-export { NOTHING_WORTH_CHANGING, fmtCount, fmtMs, fmtPct, fmtSignedMs } from '../../format/human.js';
+export { NOTHING_WORTH_CHANGING, noFixSentence, fmtCount, fmtMs, fmtPct, fmtSignedMs } from '../../format/human.js';
 
 export function fmtTime(epochMs: number): string {
   if (!Number.isFinite(epochMs) || epochMs <= 0) return 'unknown';

@@ -1,6 +1,6 @@
 import type { Analysis, DetectorId, Fix } from '../../../analyzer/model/analysis.js';
 import { absent, h, section } from '../dom.js';
-import { NOTHING_WORTH_CHANGING, fmtCount, fmtMs, fmtPct, shortId } from '../format.js';
+import { noFixSentence, fmtCount, fmtMs, fmtPct, shortId } from '../format.js';
 
 export type OpenTrace = (traceId: string, spanIds: string[]) => void;
 
@@ -30,7 +30,7 @@ export const DETECTOR_NAME: Record<DetectorId, string> = {
 export function renderFixes(a: Analysis, openTrace: OpenTrace): HTMLElement {
   const s = section('fixes', 'What to change first', 'Ranked by the time each change would save on the critical path, measured by replaying the recorded traces with the change applied.');
   if (a.fixes.length === 0) {
-    s.appendChild(absent(`${NOTHING_WORTH_CHANGING} The breakdown above still shows where the time goes.`));
+    s.appendChild(absent(`${noFixSentence(a.saturation?.saturated)} The breakdown above still shows where the time goes.`));
     return s;
   }
   const included = new Set(a.traces.map((t) => t.traceId));
