@@ -130,6 +130,17 @@ describe('sequential-io', () => {
       expect(feedsTheRest(slug, [noWhere])).toBe(false);
       // A first call with no filter returns no particular key.
       expect(feedsTheRest(noWhere, [byUserId])).toBe(false);
+      // An ORM's quoting (Sequelize on MySQL: backticks), the lookup in a subquery, JOIN ... ON ids after it.
+      const sequelizeSlug = span(
+        'SELECT `Article`.*, `author`.`id` AS `author.id` FROM (SELECT `Article`.`id`, `Article`.`slug` FROM `Articles` AS `Article` WHERE `Article`.`slug` = ? LIMIT ?) AS `Article` LEFT OUTER JOIN `Users` AS `author` ON `Article`.`authorId` = `author`.`id`;',
+      );
+      const sequelizeByArticle = span('SELECT `User`.`id` FROM `Users` AS `User` INNER JOIN `Favorites` AS `Favorites` ON `User`.`id` = `Favorites`.`UserId` AND `Favorites`.`articleId` = ?;');
+      const sequelizeCount = span('SELECT COUNT(`User`.`id`) AS `count` FROM `Users` AS `User` WHERE `User`.`authorId` = ?;');
+      const tsql = span('SELECT * FROM [Orders] WHERE [Orders].[customerId] = @p1');
+      expect(feedsTheRest(sequelizeSlug, [sequelizeCount, tsql, sequelizeByArticle])).toBe(true);
+      // A JOIN of column to column filters nothing: the first call's ON `author`.`id` makes it no lookup by id.
+      const sequelizeById = span('SELECT `Article`.* FROM (SELECT `Article`.`id` FROM `Articles` AS `Article` WHERE `Article`.`id` = ? LIMIT ?) AS `Article` LEFT OUTER JOIN `Users` AS `author` ON `Article`.`slug` = `author`.`id`;');
+      expect(feedsTheRest(sequelizeById, [sequelizeCount])).toBe(false);
       // Not SQL: never judged dependent.
       const get = analyzeAll([trace([http('GET', 'http://x/users?email=a', 10, 20)])])[0].trace.spans.find((x) => x.class === 'network')!;
       expect(feedsTheRest(get, [byUserId])).toBe(false);

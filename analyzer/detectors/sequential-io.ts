@@ -118,8 +118,8 @@ const AFTER = '\u0003';
 /**
  * Whether `first` likely returns the key every call in `rest` uses, so they cannot start before it ends. A trace
  * shows timing, not data flow, and timesink records no parameter values, so this reads the statements: `first`
- * is a SQL read whose WHERE filters only on columns that are not ids (a slug, an email, a name: a lookup *for* a
- * key), and every later call is SQL filtering on an id-like column (`id`, `*_id`, `*Id`). A first call that
+ * is a SQL read that filters only on columns that are not ids (a slug, an email, a name: a lookup *for* a key), and
+ * every later call is SQL filtering on an id-like column (`id`, `*_id`, `*Id`), in WHERE or in a JOIN's ON. A first call that
  * already filters by an id had its key from the request, not from a result (`WHERE id = $1` then
  * `WHERE user_id = $1`: independent). Calls other than SQL are never judged dependent this way.
  */
@@ -129,14 +129,18 @@ export function feedsTheRest(first: Span, rest: readonly Span[]): boolean {
   return rest.every((s) => filteredColumns(statementOf(s)).some(isIdLike));
 }
 
-const WHERE = /\bWHERE\b([\s\S]*)$/i;
-/** `col =`, `t.col IN`, `"col" = ANY`: the column each comparison filters on. */
-const COMPARED = /(?:[A-Za-z_][\w$]*\.)?"?([A-Za-z_][\w$]*)"?\s*(?:=|\bIN\b)/gi;
+/**
+ * A column compared with a value — a placeholder (`?`, `$1`, `:id`, `@p1`), a quoted or numeric literal, true/false
+ * — wherever it stands: in WHERE, or in a JOIN's ON as ORMs write their association getters
+ * (`INNER JOIN Favorites ON User.id = Favorites.UserId AND Favorites.articleId = ?`). A column compared with another
+ * column is a join, not a filter. Quoting: "col", `col` (MySQL), [col] (T-SQL); `lower(col) = $1` counts as col.
+ */
+const FILTER =
+  /(?:[`"[]?[A-Za-z_][\w$]*[`"\]]?\.)?[`"[]?([A-Za-z_][\w$]*)[`"\]]?\)?\s*(?:=\s*(?:ANY\s*\(\s*)?|\bIN\s*\(\s*)(?=\?|\$\d|:[A-Za-z_]|@\w|'|-?\d|true\b|false\b)/gi;
 
 function filteredColumns(sql: string | undefined): string[] {
-  const where = sql ? WHERE.exec(sql) : null;
-  if (!where) return [];
-  return [...where[1].matchAll(COMPARED)].map((m) => m[1]).filter((c) => !/^(and|or|not|where)$/i.test(c));
+  if (!sql) return [];
+  return [...sql.matchAll(FILTER)].map((m) => m[1]).filter((c) => !/^(and|or|not|where|on)$/i.test(c));
 }
 
 function isIdLike(column: string): boolean {
