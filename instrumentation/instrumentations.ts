@@ -54,7 +54,8 @@ export function isModuleLoading(fn: string, arg: unknown): boolean {
   return p !== undefined && p.includes(`${path.sep}node_modules${path.sep}`) && /\.(?:c|m)?js$|\.json$|\.node$|node_modules\/[^.]*$/.test(p);
 }
 
-export function createInstrumentations(): Instrumentation[] {
+/** `skip`: names a lean source (lean/index.ts) covers instead. */
+export function createInstrumentations(skip: ReadonlySet<string> = new Set()): Instrumentation[] {
   const factories: [string, () => Instrumentation][] = [
     ['http', () => new HttpInstrumentation()],
     ['undici', () => new UndiciInstrumentation()],
@@ -99,6 +100,7 @@ export function createInstrumentations(): Instrumentation[] {
   ];
   const out: Instrumentation[] = [];
   for (const [name, make] of factories) {
+    if (skip.has(name)) continue;
     try {
       out.push(make());
     } catch (err) {
