@@ -25,6 +25,8 @@ export interface RecordOptions {
   profiler?: '0x' | 'inspector';
   /** CPU profile sampling interval, µs (default: $TIMESINK_PROFILE_INTERVAL_US, else V8's 1,000). */
   profileIntervalUs?: number;
+  /** Who makes the spans (default: $TIMESINK_INSTRUMENTATIONS, else lean; see settings.ts). */
+  instrumentations?: 'lean' | 'otel';
 }
 
 /** A built file next to this module (dist/cli.js → dist/<name>) or, from source, in ../dist. */
@@ -83,6 +85,7 @@ export async function runRecord(opts: RecordOptions): Promise<number> {
     TIMESINK_COMMAND: JSON.stringify(opts.command),
     ...(profiler === '0x' ? { [ZEROX_EXIT_ENV]: zeroXExitFile } : {}),
     ...(opts.profileIntervalUs !== undefined ? { TIMESINK_PROFILE_INTERVAL_US: String(opts.profileIntervalUs) } : {}),
+    ...(opts.instrumentations !== undefined ? { TIMESINK_INSTRUMENTATIONS: opts.instrumentations } : {}),
   };
   // The same derivation the app's recorder makes from this environment.
   const recorderSettings = readSettings(env);
