@@ -27,7 +27,18 @@ interface ServerRequest extends IncomingMessage {
 
 interface ServerMessage {
   request: ServerRequest;
-  response: ServerResponse;
+  response: ServerResponse & { [kServer]?: ServerRequest[typeof kServer] };
+}
+
+/**
+ * A response closed before it finished (the client went away): no finish channel fires, and the span would stay open
+ * (held for the exit's unfinished list) for the rest of the process. `on`, not `once`: no wrapper per request.
+ */
+function endAborted(this: ServerMessage['response']): void {
+  const span = this[kServer]?.span;
+  if (span === undefined || !span.isRecording()) return;
+  span.setStatus({ code: SpanStatusCode.ERROR, message: 'response closed before it was finished' });
+  span.end();
 }
 
 function pathOf(url: string | undefined): string {
@@ -48,7 +59,11 @@ export function installHttpServer(tracer: LeanTracer): void {
       if (span === undefined) return;
       const rpc: RPCMetadata = { type: RPCType.HTTP, span };
       // A new trace for every request without a traceparent: never the context the socket happened to be made in.
-      req[kServer] = { span, ctx: setRPCMetadata(trace.setSpan(ROOT_CONTEXT, span), rpc), rpc };
+      const entry = { span, ctx: setRPCMetadata(trace.setSpan(ROOT_CONTEXT, span), rpc), rpc };
+      req[kServer] = entry;
+      const res = (message as ServerMessage).response;
+      res[kServer] = entry;
+      res.on('close', endAborted);
     } catch (err) {
       hookFailed(NAME, err);
     }

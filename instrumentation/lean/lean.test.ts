@@ -71,15 +71,15 @@ function checkTree(spans: FlatSpan[], facts: Facts): Record<string, FlatSpan> {
     expect(leaf.parentSpanId).toBe(client.spanId);
     // The client waited for the whole response: it starts before the leaf's span and ends after it (the body end,
     // not the response headers).
-    expect(startOf(client)).toBeLessThanOrEqual(startOf(leaf));
-    expect(endOf(client)).toBeGreaterThanOrEqual(endOf(leaf));
+    expect(startOf(client), `${p} client starts before the leaf`).toBeLessThanOrEqual(startOf(leaf));
+    expect(endOf(client), `${p} client ends after the leaf`).toBeGreaterThanOrEqual(endOf(leaf));
   }
   // In order, inside the server span.
   const order = [checkout, query, manual, fetchSpan, httpSpan];
-  for (let i = 1; i < order.length; i++) expect(startOf(order[i]!)).toBeGreaterThanOrEqual(endOf(order[i - 1]!) - 1);
+  for (let i = 1; i < order.length; i++) expect(startOf(order[i]!), `${order[i]!.name} after ${order[i - 1]!.name}`).toBeGreaterThanOrEqual(endOf(order[i - 1]!) - 1);
   for (const s of order) {
-    expect(startOf(s)).toBeGreaterThanOrEqual(startOf(server));
-    expect(endOf(s)).toBeLessThanOrEqual(endOf(server));
+    expect(startOf(s), `${s.name} inside the server span`).toBeGreaterThanOrEqual(startOf(server));
+    expect(endOf(s), `${s.name} inside the server span`).toBeLessThanOrEqual(endOf(server));
   }
   // The manual span waited ~5 ms on a timer.
   expect(endOf(manual) - startOf(manual)).toBeGreaterThanOrEqual(4_500);
@@ -90,11 +90,20 @@ function checkTree(spans: FlatSpan[], facts: Facts): Record<string, FlatSpan> {
 
 function checkLean(run: { spans: FlatSpan[]; facts: Facts }): void {
   const tree = checkTree(run.spans, run.facts);
+  checkAborted(run.spans);
   expect(tree.server!.scope).toBe('timesink/instrumentation-http');
   expect(tree.query!.scope).toBe('timesink/instrumentation-pg');
   expect(tree.fetchSpan!.scope).toBe('timesink/instrumentation-undici');
   // The query's code location is the app's line, as with OpenTelemetry's pg instrumentation.
   expect(String(tree.query!.attrs[ATTR.location])).toContain('lean-app.cjs:');
+}
+
+/** A request whose client went away before any answer: its server span ends then, as failed (not left open). */
+function checkAborted(spans: FlatSpan[]): void {
+  const hung = spans.find((s) => s.kind === SERVER && s.attrs['url.path'] === '/hang');
+  expect(hung).toBeDefined();
+  expect(hung!.attrs[ATTR.unfinished]).toBeUndefined();
+  expect(hung!.status.code).toBe(2);
 }
 
 describe('lean span sources', () => {
