@@ -55,7 +55,16 @@ export function installHttpServer(tracer: LeanTracer): void {
       const req = (message as ServerMessage).request;
       const method = req.method ?? 'GET';
       const parent = parseTraceparent(req.headers.traceparent);
-      const span = tracer.start(scope, method, SpanKind.SERVER, { 'http.request.method': method, 'url.path': pathOf(req.url) }, parent ?? undefined);
+      // The peer names the connection: the analyzer bounds a request's queueing before its span by the end of the
+      // previous response on the same connection (analyzer/accounting/before-first-span.ts).
+      const socket = req.socket;
+      const span = tracer.start(
+        scope,
+        method,
+        SpanKind.SERVER,
+        { 'http.request.method': method, 'url.path': pathOf(req.url), 'network.peer.address': socket?.remoteAddress, 'network.peer.port': socket?.remotePort },
+        parent ?? undefined,
+      );
       if (span === undefined) return;
       const rpc: RPCMetadata = { type: RPCType.HTTP, span };
       // A new trace for every request without a traceparent: never the context the socket happened to be made in.

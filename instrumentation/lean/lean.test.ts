@@ -34,7 +34,7 @@ const startOf = (s: FlatSpan): number => s.attrs[ATTR.startUs] as number;
 const endOf = (s: FlatSpan): number => startOf(s) + (s.attrs[ATTR.durationUs] as number);
 
 /** The request's tree, checked the same way whoever made the spans. */
-function checkTree(spans: FlatSpan[], facts: Facts): Record<string, FlatSpan> {
+function checkTree(spans: FlatSpan[], facts: Facts, fetchEndsAtBody = true): Record<string, FlatSpan> {
   const server = spans.find((s) => s.kind === SERVER && s.attrs['url.path'] === '/orders/17')!;
   expect(server).toBeDefined();
   // Trace context in: the incoming traceparent is the server span's parent.
@@ -76,7 +76,9 @@ function checkTree(spans: FlatSpan[], facts: Facts): Record<string, FlatSpan> {
   }
   // In order, inside the server span.
   const order = [checkout, query, manual, fetchSpan, httpSpan];
-  for (let i = 1; i < order.length; i++) expect(startOf(order[i]!), `${order[i]!.name} after ${order[i - 1]!.name}`).toBeGreaterThanOrEqual(endOf(order[i - 1]!) - 1);
+  // OpenTelemetry's undici instrumentation can end the fetch span after the caller has moved on (seen: 10 ms into
+  // the next request); the lean one ends it when the body has been read.
+  for (let i = 1; i < order.length; i++) if (fetchEndsAtBody || order[i - 1] !== fetchSpan) expect(startOf(order[i]!), `${order[i]!.name} after ${order[i - 1]!.name}`).toBeGreaterThanOrEqual(endOf(order[i - 1]!) - 1);
   for (const s of order) {
     expect(startOf(s), `${s.name} inside the server span`).toBeGreaterThanOrEqual(startOf(server));
     expect(endOf(s), `${s.name} inside the server span`).toBeLessThanOrEqual(endOf(server));
@@ -118,7 +120,7 @@ describe('lean span sources', () => {
   it('give the same tree, span names and classifier attributes as the OpenTelemetry fallback', async () => {
     const [lean, otel] = await Promise.all([record('lean'), record('otel')]);
     const l = checkTree(lean.spans, lean.facts);
-    const o = checkTree(otel.spans, otel.facts);
+    const o = checkTree(otel.spans, otel.facts, false);
     expect(o.server!.scope).toBe('@opentelemetry/instrumentation-http');
     expect(o.query!.scope).toBe('@opentelemetry/instrumentation-pg');
     for (const key of Object.keys(l)) {
@@ -126,10 +128,11 @@ describe('lean span sources', () => {
       expect(l[key]!.kind, key).toBe(o[key]!.kind);
     }
     // Every attribute the classifier and the endpoint grouping read, where the fallback has it, the lean span has too.
-    // (url.path names a server root's endpoint; url.full and server.address classify client spans.)
+    // (url.path names a server root's endpoint and the peer its connection; url.full and server.address classify
+    // client spans.)
     const READ = ['http.request.method', 'http.route', 'db.system.name', 'db.query.text', 'http.response.status_code'];
     for (const key of Object.keys(l)) {
-      for (const a of l[key]!.kind === CLIENT ? [...READ, 'url.full', 'server.address'] : [...READ, 'url.path']) {
+      for (const a of l[key]!.kind === CLIENT ? [...READ, 'url.full', 'server.address'] : [...READ, 'url.path', 'network.peer.address', 'network.peer.port']) {
         if (o[key]!.attrs[a] === undefined) continue;
         expect(l[key]!.attrs[a], `${key} ${a}`).toBeDefined();
       }
