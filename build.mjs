@@ -14,6 +14,8 @@ const targets = [
   // The recorder runs inside the user's app: CommonJS for --require, and an ESM entry for --import.
   { ...node, entryPoints: ['instrumentation/register.ts'], outfile: 'dist/register.cjs', format: 'cjs' },
   { ...node, entryPoints: ['instrumentation/register-esm.ts'], outfile: 'dist/register.mjs', format: 'esm' },
+  // Preloaded into 0x's own process by `record`: tells it how the app ended (a signal 0x does not report).
+  { ...node, entryPoints: ['instrumentation/zerox-exit-observer.ts'], outfile: 'dist/zerox-exit-observer.cjs', format: 'cjs' },
   // The report's script: d3 and our code, tree-shaken into one file that viewer/render inlines.
   {
     entryPoints: ['viewer/src/app.ts'],

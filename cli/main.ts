@@ -55,6 +55,10 @@ export function buildProgram(): Command {
     .option('--no-profile', 'skip the CPU profile')
     .addOption(new Option('--profiler <name>', 'CPU profiler').choices(['0x', 'inspector', 'pprof']).default('0x'))
     .option('--profile-interval <us>', "CPU profile sampling interval in µs, >= 100 (default: V8's 1000; coarser costs less, resolves less)")
+    .addOption(
+      new Option('--instrumentations <source>', "who makes the spans: timesink's lean sources where they exist, else OpenTelemetry's (lean); OpenTelemetry's for everything (otel); default $TIMESINK_INSTRUMENTATIONS, else lean")
+        .choices(['lean', 'otel']),
+    )
     .passThroughOptions()
     .action((command: string[], flags: RecordFlags) => run(() => runRecordCommand(command, flags)));
 

@@ -110,9 +110,11 @@ export const INSTRUMENTATIONS: [name: string, modules: readonly string[], create
 /** Packages loaded through ESM `import` that the import-in-the-middle hook must see (everything else is left alone). */
 export const ESM_HOOKED_MODULES: string[] = [...new Set(INSTRUMENTATIONS.flatMap(([, modules]) => modules))];
 
-export function createInstrumentations(): Instrumentation[] {
+/** `skip`: names a lean source (lean/index.ts) covers instead. */
+export function createInstrumentations(skip: ReadonlySet<string> = new Set()): Instrumentation[] {
   const out: Instrumentation[] = [];
   for (const [name, , make] of INSTRUMENTATIONS) {
+    if (skip.has(name)) continue;
     try {
       out.push(make());
     } catch (err) {

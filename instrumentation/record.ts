@@ -15,6 +15,7 @@ import { emptyManifest, readManifest, updateManifest } from './manifest-file.js'
 import { anchorFile, anchorFunctionName, type ProfileAnchor } from './profile-anchor.js';
 import { DEFAULT_PROFILE_INTERVAL_US, defaultOutDir, manifestSettings, readSettings } from './settings.js';
 import { PPROF_MODULE_ENV } from './pprof-profiler.js';
+import { readZeroXAppExit, ZEROX_EXIT_ENV } from './zerox-app-exit.js';
 import { finishZeroXFolder } from './zerox-output.js';
 
 export interface RecordOptions {
@@ -25,15 +26,28 @@ export interface RecordOptions {
   profiler?: '0x' | 'inspector' | 'pprof';
   /** CPU profile sampling interval, µs (default: $TIMESINK_PROFILE_INTERVAL_US, else V8's 1,000). */
   profileIntervalUs?: number;
+  /** Who makes the spans (default: $TIMESINK_INSTRUMENTATIONS, else lean; see settings.ts). */
+  instrumentations?: 'lean' | 'otel';
+}
+
+/** A built file next to this module (dist/cli.js → dist/<name>) or, from source, in ../dist. */
+function builtFile(name: string): string {
+  const here = path.dirname(fileURLToPath(import.meta.url));
+  for (const candidate of [path.join(here, name), path.join(here, '..', 'dist', name)]) {
+    if (fs.existsSync(candidate)) return candidate;
+  }
+  throw new Error(`cannot find the built recorder (${name}); run \`node build.mjs\``);
 }
 
 /** The built recorder next to this module (dist/cli.js → dist/register.mjs) or, from source, in ../dist. */
 export function registerEntry(kind: 'mjs' | 'cjs'): string {
-  const here = path.dirname(fileURLToPath(import.meta.url));
-  for (const candidate of [path.join(here, `register.${kind}`), path.join(here, '..', 'dist', `register.${kind}`)]) {
-    if (fs.existsSync(candidate)) return candidate;
-  }
-  throw new Error(`cannot find the built recorder (register.${kind}); run \`node build.mjs\``);
+  return builtFile(`register.${kind}`);
+}
+
+/** 128+n for a death by signal n, as a shell reports it. */
+function exitCodeOf(code: number | null, signal: NodeJS.Signals | null, fallback: number): number {
+  if (signal) return 128 + (os.constants.signals[signal] ?? 0);
+  return code ?? fallback;
 }
 
 function isNodeCommand(cmd: string): boolean {
@@ -58,6 +72,7 @@ export async function runRecord(opts: RecordOptions): Promise<number> {
   }
 
   const register = registerEntry('mjs');
+  const zeroXExitFile = path.join(out, PROFILE_DIR, '0x-app-exit.json');
   // --import covers CommonJS (require hooks) and ES modules (the loader hook) alike; quoted for paths with spaces.
   const nodeOptions = [process.env.NODE_OPTIONS, `--import "${register}"`].filter(Boolean).join(' ');
   const env: NodeJS.ProcessEnv = {
@@ -70,7 +85,9 @@ export async function runRecord(opts: RecordOptions): Promise<number> {
     TIMESINK_PROFILER: profiler,
     TIMESINK_COMMAND: JSON.stringify(opts.command),
     ...(profiler === 'pprof' ? pprofModuleEnv() : {}),
+    ...(profiler === '0x' ? { [ZEROX_EXIT_ENV]: zeroXExitFile } : {}),
     ...(opts.profileIntervalUs !== undefined ? { TIMESINK_PROFILE_INTERVAL_US: String(opts.profileIntervalUs) } : {}),
+    ...(opts.instrumentations !== undefined ? { TIMESINK_INSTRUMENTATIONS: opts.instrumentations } : {}),
   };
   // The same derivation the app's recorder makes from this environment.
   const recorderSettings = readSettings(env);
@@ -85,11 +102,15 @@ export async function runRecord(opts: RecordOptions): Promise<number> {
   const target = profiler === '0x' ? (): number | undefined => appProcessOf(out, child.pid, false)?.pid ?? onlyChildOf(child.pid) : undefined;
   const exit = await waitWithForwardedSignals(child, target);
 
-  let code = exit.signal ? 128 + (os.constants.signals[exit.signal] ?? 0) : (exit.code ?? 1);
+  let code = exitCodeOf(exit.code, exit.signal, 1);
   if (profiler === '0x') {
-    // 0x's own exit code is not the app's: take the app's from what its recorder wrote.
+    // 0x's own exit code is not the app's: take the app's as 0x saw it end (a signal too, which 0x itself drops),
+    // else from what its recorder wrote (the observer could not run).
     const app = appProcessOf(out, child.pid);
-    if (app?.exit) code = app.exit.signal ? 128 + (os.constants.signals[app.exit.signal as NodeJS.Signals] ?? 0) : (app.exit.code ?? code);
+    const observed = readZeroXAppExit(zeroXExitFile);
+    fs.rmSync(zeroXExitFile, { force: true });
+    if (observed) code = exitCodeOf(observed.code, observed.signal, code);
+    else if (app?.exit) code = exitCodeOf(app.exit.code ?? null, (app.exit.signal ?? null) as NodeJS.Signals | null, code);
     finishZeroX(out, zeroXDir, app?.pid);
   } else if (profiler === 'inspector' || profiler === 'pprof') {
     finishInspector(out, profiler);
@@ -117,7 +138,7 @@ function zeroXCommand(command: string[], outputDir: string, register: string, in
   // 0x wants the node binary right after `--`; `node` means the one running us unless the user named another.
   // --working-dir: 0x writes the raw V8 log there before moving it into the output folder; keep it out of the cwd.
   return [
-    process.execPath, zeroX, '--collect-only', '--quiet', '--output-dir', outputDir, '--working-dir', path.dirname(outputDir),
+    process.execPath, '--require', builtFile('zerox-exit-observer.cjs'), zeroX, '--collect-only', '--quiet', '--output-dir', outputDir, '--working-dir', path.dirname(outputDir),
     '--', node === 'node' ? process.execPath : node!, ...rest,
   ];
 }

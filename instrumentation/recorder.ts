@@ -1,5 +1,5 @@
 /**
- * Starts recording inside the app's process: OpenTelemetry tracer + instrumentations, on-thread tracking, runtime
+ * Starts recording inside the app's process: span sources (lean ones, OpenTelemetry's for the rest), on-thread tracking, runtime
  * sampler, optional in-process CPU profiler, manifest, periodic flush and exit hooks.
  * Contract with the host app: never throw into it, never change its behaviour; on any internal failure say one
  * `[timesink]` line and let it run unrecorded.
@@ -8,10 +8,10 @@ import fs from 'node:fs';
 import { createRequire } from 'node:module';
 import { isMainThread } from 'node:worker_threads';
 import path from 'node:path';
-import { context, diag, DiagLogLevel, propagation, trace } from '@opentelemetry/api';
+import { context, diag, DiagLogLevel, propagation, ROOT_CONTEXT, trace } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { registerInstrumentations } from '@opentelemetry/instrumentation';
-import { BasicTracerProvider } from '@opentelemetry/sdk-trace-base';
+import { BasicTracerProvider, type ReadableSpan, type Span } from '@opentelemetry/sdk-trace-base';
 import { PROFILE_DIR, RUNTIME_PREFIX, SPANS_PREFIX, type ProcessEntry } from '../format/recording.js';
 import { clockMapping, nowUs } from './clock.js';
 import { LocationSampler } from './code-location.js';
@@ -19,6 +19,8 @@ import { TimesinkContextManager, timingOf } from './context-manager.js';
 import { installExitHooks, type ExitInfo } from './exit-hooks.js';
 import { InspectorProfiler } from './inspector-profiler.js';
 import { createInstrumentations, PRELOADED_BUILTINS } from './instrumentations.js';
+import { installLeanSources } from './lean/index.js';
+import { LeanTracer } from './lean/lean-tracer.js';
 import { LineFile } from './line-file.js';
 import { LoadedLibraries } from './loaded-libraries.js';
 import { mergeProcess, updateManifest } from './manifest-file.js';
@@ -87,8 +89,15 @@ export function startRecorder(): RecorderHandle | null {
   }
 }
 
-function start(): RecorderHandle | null {
-  const settings = readSettings();
+/** The recording's files and this process's manifest entry. */
+interface ProcessFiles {
+  spansFile: LineFile;
+  runtimeFile: LineFile;
+  entry: ProcessEntry;
+}
+
+/** Creates the output folder and names this process's files; null (with a warning) when the folder cannot be made. */
+function openFiles(settings: RecorderSettings): ProcessFiles | null {
   const pid = process.pid;
   try {
     mkdirSync(settings.outDir, { recursive: true });
@@ -102,41 +111,61 @@ function start(): RecorderHandle | null {
   process.env.TIMESINK_OUT = settings.outDir;
   const spansName = `${SPANS_PREFIX}-${pid}.jsonl`;
   const runtimeName = `${RUNTIME_PREFIX}-${pid}.jsonl`;
-  const spansFile = new LineFile(path.join(settings.outDir, spansName));
-  const runtimeFile = new LineFile(path.join(settings.outDir, runtimeName));
-  const clock = clockMapping();
-  const startUs = Math.round(nowUs());
   const entry: ProcessEntry = {
     pid,
     ppid: process.ppid,
     argv: process.argv.slice(),
     cwd: process.cwd(),
     nodeVersion: process.version,
-    startUs,
-    clock,
+    startUs: Math.round(nowUs()),
+    clock: clockMapping(),
     files: [spansName, runtimeName],
     droppedSpans: 0,
     spansWritten: 0,
     warnings: [],
   };
-  const settingsForManifest = manifestSettings(settings);
-  const command = commandFromEnv();
+  return { spansFile: new LineFile(path.join(settings.outDir, spansName)), runtimeFile: new LineFile(path.join(settings.outDir, runtimeName)), entry };
+}
 
-  // Tracing.
-  const contextManager = new TimesinkContextManager();
-  const tracker = settings.onThread
-    ? new OnThreadTracker(() => timingOf(contextManager.active()), settings.maxSlices, undefined, threadCpuClock())
-    : null;
-  const resource = attributesJson({
+function resourceJson(): string {
+  return attributesJson({
     'service.name': serviceName(),
-    'process.pid': pid,
+    'process.pid': process.pid,
     'process.runtime.name': 'nodejs',
     'process.runtime.version': process.versions.node,
     'telemetry.sdk.name': 'timesink',
     'telemetry.sdk.language': 'nodejs',
     'telemetry.sdk.version': TIMESINK_VERSION,
   }, false);
-  let processor: RecordingSpanProcessor | null = new RecordingSpanProcessor(spansFile, resource, {
+}
+
+/** An app that starts its own SDK later has its registration refused by the API; make that visible. */
+function warnOnDuplicateSdk(): void {
+  diag.setLogger(
+    {
+      error: (msg: string) => {
+        if (/duplicate registration/i.test(msg)) warnOnce('otel-dup', 'the app tried to start its own OpenTelemetry SDK; timesink keeps recording, the app\'s exporters get nothing');
+      },
+      warn: () => {},
+      info: () => {},
+      debug: () => {},
+      verbose: () => {},
+    },
+    { logLevel: DiagLogLevel.ERROR, suppressOverrideMessage: true },
+  );
+}
+
+/**
+ * The span source: the API's global provider, context manager and propagator, the lean sources (lean/index.ts) and
+ * OpenTelemetry's instrumentations for the rest, the on-thread tracker. Null processor when the app already has an
+ * OpenTelemetry SDK (its spans go there).
+ */
+function startTracing(settings: RecorderSettings, spansFile: LineFile): { processor: RecordingSpanProcessor | null; tracker: OnThreadTracker | null } {
+  const contextManager = new TimesinkContextManager();
+  const tracker = settings.onThread
+    ? new OnThreadTracker(() => timingOf(contextManager.active()), settings.maxSlices, undefined, threadCpuClock())
+    : null;
+  const processor = new RecordingSpanProcessor(spansFile, resourceJson(), {
     redact: settings.redact,
     maxBufferedSpans: settings.maxBufferedSpans,
     tracker,
@@ -145,42 +174,34 @@ function start(): RecorderHandle | null {
   const provider = new BasicTracerProvider({ spanProcessors: [processor] });
   if (!trace.setGlobalTracerProvider(provider)) {
     warnOnce('otel-sdk', 'an OpenTelemetry SDK is already registered in this process; timesink records runtime facts only (spans go to the existing SDK)');
-    processor = null;
-  } else {
-    context.setGlobalContextManager(contextManager);
-    propagation.setGlobalPropagator(new W3CTraceContextPropagator());
-    // An app that starts its own SDK later has its registration refused by the API; make that visible.
-    diag.setLogger(
-      {
-        error: (msg: string) => {
-          if (/duplicate registration/i.test(msg)) warnOnce('otel-dup', 'the app tried to start its own OpenTelemetry SDK; timesink keeps recording, the app\'s exporters get nothing');
-        },
-        warn: () => {},
-        info: () => {},
-        debug: () => {},
-        verbose: () => {},
-      },
-      { logLevel: DiagLogLevel.ERROR, suppressOverrideMessage: true },
-    );
-    registerInstrumentations({ instrumentations: createInstrumentations(), tracerProvider: provider });
-    const requireBuiltin = createRequire(__filename_or_url());
-    for (const m of PRELOADED_BUILTINS) requireBuiltin(m);
-    if (tracker) {
-      contextManager.tracker = tracker;
-      tracker.start();
-    }
+    return { processor: null, tracker };
   }
+  context.setGlobalContextManager(contextManager);
+  propagation.setGlobalPropagator(new W3CTraceContextPropagator());
+  warnOnDuplicateSdk();
+  // Lean spans go through the same processor as the SDK's: same timing, locations, encoding and file.
+  const lean =
+    settings.instrumentations === 'lean'
+      ? installLeanSources(new LeanTracer({ onStart: (s) => processor.onStart(s as unknown as Span, ROOT_CONTEXT), onEnd: (s) => processor.onEnd(s as unknown as ReadableSpan) }))
+      : null;
+  registerInstrumentations({ instrumentations: [...(lean?.instrumentations ?? []), ...createInstrumentations(lean?.replaced)], tracerProvider: provider });
+  const requireBuiltin = createRequire(__filename_or_url());
+  for (const m of PRELOADED_BUILTINS) requireBuiltin(m);
+  if (tracker) {
+    contextManager.tracker = tracker;
+    tracker.start();
+  }
+  return { processor, tracker };
+}
 
-  // Profile and runtime facts.
-  const profiler =
-    settings.profiler === 'inspector'
-      ? new InspectorProfiler(settings.profileIntervalUs)
-      : settings.profiler === 'pprof'
-        ? new PprofProfiler(settings.profileIntervalUs, clock.profileOffsetUs)
-        : null;
-  const sampler = new RuntimeSampler(pid, runtimeFile, settings.runtimeIntervalMs, () => processor?.open.size ?? 0, () => settings.profiler !== 'none', tracker);
-  sampler.start();
-  profiler?.start();
+/** The in-process profiler (inspector or pprof), or under 0x the anchor that maps its tick clock onto ours. */
+function startProfile(settings: RecorderSettings, profileOffsetUs: number): InspectorProfiler | PprofProfiler | null {
+  if (settings.profiler === 'inspector' || settings.profiler === 'pprof') {
+    const profiler =
+      settings.profiler === 'inspector' ? new InspectorProfiler(settings.profileIntervalUs) : new PprofProfiler(settings.profileIntervalUs, profileOffsetUs);
+    profiler.start();
+    return profiler;
+  }
   if (settings.profiler === '0x') {
     try {
       writeProfileAnchor(settings.outDir);
@@ -188,6 +209,22 @@ function start(): RecorderHandle | null {
       warnOnce('anchor', `cannot write the profile clock anchor (${(err as Error).message}); the profile will not align with spans`);
     }
   }
+  return null;
+}
+
+function start(): RecorderHandle | null {
+  const settings = readSettings();
+  const pid = process.pid;
+  const files = openFiles(settings);
+  if (files === null) return null;
+  const { spansFile, runtimeFile, entry } = files;
+  const settingsForManifest = manifestSettings(settings);
+  const command = commandFromEnv();
+  const { processor, tracker } = startTracing(settings, spansFile);
+
+  const sampler = new RuntimeSampler(pid, runtimeFile, settings.runtimeIntervalMs, () => processor?.open.size ?? 0, () => settings.profiler !== 'none', tracker);
+  sampler.start();
+  const profiler = startProfile(settings, entry.clock.profileOffsetUs ?? 0);
 
   const libraries = new LoadedLibraries();
   const writeManifest = (): void => {

@@ -15,3 +15,12 @@ describe('profile sampling interval', () => {
     expect(profileIntervalUs({ TIMESINK_PROFILE_INTERVAL_US: '10' })).toBe(100);
   });
 });
+
+describe('span source', () => {
+  it('is the lean sources unless TIMESINK_INSTRUMENTATIONS=otel asks for OpenTelemetry\'s everywhere', () => {
+    expect(readSettings({}).instrumentations).toBe('lean');
+    expect(readSettings({ TIMESINK_INSTRUMENTATIONS: 'otel' }).instrumentations).toBe('otel');
+    expect(readSettings({ TIMESINK_INSTRUMENTATIONS: 'OTEL' }).instrumentations).toBe('otel');
+    expect(readSettings({ TIMESINK_INSTRUMENTATIONS: 'lean' }).instrumentations).toBe('lean');
+  });
+});

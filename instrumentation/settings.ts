@@ -17,7 +17,15 @@ export interface RecorderSettings {
   codeLocations: boolean;
   /** CPU profile sampling interval, µs (inspector profiler here; `record` passes it to 0x's V8 as well). */
   profileIntervalUs: number;
+  /**
+   * Who makes the spans: 'lean' = timesink's lean sources (lean/index.ts) for the libraries they cover and
+   * OpenTelemetry's contrib instrumentations for the rest; 'otel' = OpenTelemetry's for everything.
+   */
+  instrumentations: InstrumentationChoice;
 }
+
+export const INSTRUMENTATION_CHOICES = ['lean', 'otel'] as const;
+export type InstrumentationChoice = (typeof INSTRUMENTATION_CHOICES)[number];
 
 /**
  * V8's own default. Each sample costs a signal, a stack walk and (0x) a log line, every interval whatever the load:
@@ -65,6 +73,7 @@ export function readSettings(env: NodeJS.ProcessEnv = process.env): RecorderSett
     maxSlices: positiveInt(env.TIMESINK_MAX_SLICES, 256),
     codeLocations: flag(env.TIMESINK_CODE_LOCATIONS, true),
     profileIntervalUs: profileIntervalUs(env),
+    instrumentations: env.TIMESINK_INSTRUMENTATIONS?.toLowerCase() === 'otel' ? 'otel' : 'lean',
   };
 }
 

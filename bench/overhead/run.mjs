@@ -4,7 +4,8 @@
 //   node bench/overhead/run.mjs [--apps empty,realistic] [--variants none,otel,ts-spans,ts-full] [--peers 0x,clinic]
 //                               [--duration 10] [--warmup 3] [--connections 20] [--reps 3] [--rate R] [--rate-empty R]
 //                               [--baseline DIST_DIR] [--json out.json]
-//   (extra variants, to split the full recording's cost: otel-instr-only = timesink's instrumentations on a provider
+//   (extra variants, to split the full recording's cost: ts-spans-otel = ts-spans with OpenTelemetry's instrumentations
+//    instead of the lean sources; otel-instr-only = timesink's instrumentations on a provider
 //    with no span processor (the floor under ts-spans); ts-spans-noloc = ts-spans with TIMESINK_CODE_LOCATIONS=0,
 //    ts-onthread = spans + on-thread time + runtime sampler, no profile; ts-inspector = `record --profiler inspector`;
 //    ts-full-5ms = ts-full sampling the profile every 5 ms)
@@ -36,9 +37,11 @@ const WORK = join(root, 'bench/.data/overhead');
 // Clinic.js is not a project dependency: installed for the comparison only, outside the repo.
 const CLINIC = process.env.CLINIC_BIN ?? '/tmp/clinic/node_modules/clinic/bin.js';
 
+// TIMESINK_BENCH_PORT_OFFSET moves the apps' ports, for two benches on one shared machine.
+const PORT_OFFSET = Number(process.env.TIMESINK_BENCH_PORT_OFFSET ?? 0);
 export const APPS = {
-  empty: { file: join(here, 'app-empty.cjs'), path: '/', port: 3901 },
-  realistic: { file: join(here, 'app-realistic.cjs'), path: '/items/', query: '?currency=EUR&sort=price', port: 3902, varyPath: true },
+  empty: { file: join(here, 'app-empty.cjs'), path: '/', port: 3901 + PORT_OFFSET },
+  realistic: { file: join(here, 'app-realistic.cjs'), path: '/items/', query: '?currency=EUR&sort=price', port: 3902 + PORT_OFFSET, varyPath: true },
 };
 
 /**
@@ -63,6 +66,15 @@ export const VARIANTS = {
     needs: () => existsSync(join(root, 'dist/register.cjs')),
     argv: (app) => [node, '--require', join(root, 'dist/register.cjs'), app],
     env: (dir) => ({ TIMESINK_OUT: dir, TIMESINK_ONTHREAD: '0', TIMESINK_PROFILER: 'none' }),
+    counts: true,
+  },
+  // (c) with OpenTelemetry's contrib instrumentations for everything (TIMESINK_INSTRUMENTATIONS=otel): the span
+  // source before the lean one, measured in the same rounds.
+  'ts-spans-otel': {
+    label: '(c‴) timesink spans only, OpenTelemetry instrumentations',
+    needs: () => existsSync(join(root, 'dist/register.cjs')),
+    argv: (app) => [node, '--require', join(root, 'dist/register.cjs'), app],
+    env: (dir) => ({ TIMESINK_OUT: dir, TIMESINK_ONTHREAD: '0', TIMESINK_PROFILER: 'none', TIMESINK_INSTRUMENTATIONS: 'otel' }),
     counts: true,
   },
   // (c) without code locations (TIMESINK_CODE_LOCATIONS=0): what capturing where each client span starts costs.

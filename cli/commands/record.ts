@@ -6,6 +6,7 @@ export interface RecordFlags {
   profile: boolean;
   profiler: string;
   profileInterval?: string;
+  instrumentations?: string;
 }
 
 export async function runRecordCommand(command: string[], flags: RecordFlags): Promise<number> {
@@ -20,5 +21,7 @@ export async function runRecordCommand(command: string[], flags: RecordFlags): P
       throw new CliError(`--profile-interval is a whole number of µs, at least 100, not '${flags.profileInterval}'`, EXIT.usage);
     }
   }
-  return runRecord({ command, out: flags.out, profile: flags.profile, profiler: flags.profiler, profileIntervalUs });
+  const instrumentations = flags.instrumentations;
+  if (instrumentations !== undefined && instrumentations !== 'lean' && instrumentations !== 'otel') throw new CliError(`--instrumentations is lean or otel, not '${instrumentations}'`, EXIT.usage);
+  return runRecord({ command, out: flags.out, profile: flags.profile, profiler: flags.profiler, profileIntervalUs, instrumentations });
 }
