@@ -142,6 +142,14 @@ describe('the recorder\'s per-span blocked time (Span.blockedUs) is waiting too'
     expect(nonZero(a.breakdownUs)).toEqual({ cpu: 40_000, sync_io: 60_000 });
   });
 
+  it('a profile of the span\'s process that sampled it computing wins over its blockedUs (measurement noise)', () => {
+    const traces = sliced(40_000);
+    const stretches = blockedEvidence(traces, timedProfile([[0, 100, [HANDLER, 'stringify']]]));
+    expect(stretches).toEqual([]);
+    accountBlocked(traces, stretches);
+    expect(traces[0].breakdownUs.sync_io).toBe(0);
+  });
+
   it('a profile of another process does not cover the span: its blockedUs is placed', () => {
     const traces = sliced(40_000);
     const stretches = blockedEvidence(traces, timedProfile([[20, 80, EXEC]], 999));

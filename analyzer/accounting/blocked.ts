@@ -36,12 +36,13 @@ const MEASURED_SLICE_US = 1000;
  * the total is placed; past those (not expected: each slice's blocked time is at most its length), the shorter
  * slices, longest first. The longest slice is where a blocking call most likely sat (one execSync makes one long
  * slice); within a slice the recorder does not say when, so the start is a convention that moves the amount, not
- * which request it belongs to. A span on whose slices `placed` (a profile's stretches) already has a stretch of its
- * pid is skipped: the profile places blocked time in time, and counting both would count it twice. Sorted by start.
+ * which request it belongs to. A span with a slice inside `profiled` (the time a timed profile of its pid sampled) is
+ * skipped: the profile places blocked time in time, or says the thread computed, and counting both would count the
+ * blocked time twice. Sorted by start.
  */
-export function spanBlockedStretches(traces: readonly AnalyzedTrace[], placed: readonly BlockedStretch[]): BlockedStretch[] {
+export function spanBlockedStretches(traces: readonly AnalyzedTrace[], profiled: readonly ProfiledWindow[]): BlockedStretch[] {
   const out: BlockedStretch[] = [];
-  const byStart = [...placed].sort((a, b) => a.startUs - b.startUs);
+  const byStart = [...profiled].sort((a, b) => a.startUs - b.startUs);
   for (const at of traces) {
     for (const span of at.trace.spans) {
       if (!span.blockedUs || span.blockedUs <= 0 || !span.onThread || span.onThread.length === 0) continue;
@@ -67,8 +68,29 @@ export function spanBlockedStretches(traces: readonly AnalyzedTrace[], placed: r
   return out.sort((a, b) => a.startUs - b.startUs);
 }
 
-/** Whether a stretch of `pid` (or of an unknown pid) in start-sorted, non-overlapping `stretches` meets [a, b). */
-function overlapsAny(stretches: readonly BlockedStretch[], pid: number | undefined, a: number, b: number): boolean {
+/** When a timed profile sampled a process (pid undefined: the profile does not say which). */
+export interface ProfiledWindow {
+  pid?: number;
+  startUs: number;
+  endUs: number;
+}
+
+/** From a timed profile's first sample to its last one's end; none for an untimed or empty profile. */
+export function profiledWindow(profile: Profile | undefined): ProfiledWindow[] {
+  if (!profile || !profile.timed) return [];
+  let startUs = Infinity;
+  let endUs = -Infinity;
+  for (const s of profile.samples) {
+    if (s.timeUs === undefined) continue;
+    startUs = Math.min(startUs, s.timeUs);
+    endUs = Math.max(endUs, s.timeUs + s.weightUs);
+  }
+  if (!(endUs > startUs)) return [];
+  return [{ ...(profile.pid !== undefined ? { pid: profile.pid } : {}), startUs, endUs }];
+}
+
+/** Whether a window of `pid` (or of an unknown pid) in start-sorted, non-overlapping `windows` meets [a, b). */
+function overlapsAny(stretches: readonly ProfiledWindow[], pid: number | undefined, a: number, b: number): boolean {
   let lo = 0;
   let hi = stretches.length;
   while (lo < hi) {
@@ -85,12 +107,12 @@ function overlapsAny(stretches: readonly BlockedStretch[], pid: number | undefin
 
 /**
  * All the blocked-time evidence of a recording, one list for the accounting and the detectors: a timed profile's
- * stretches, and the recorder's per-span blocked time placed on the spans the profile does not cover
+ * stretches, and the recorder's per-span blocked time placed on the spans the profile did not sample
  * (spanBlockedStretches). Sorted by start; stretches of different pids may overlap.
  */
 export function blockedEvidence(traces: readonly AnalyzedTrace[], profile: Profile | undefined): BlockedStretch[] {
   const profiled = blockedStretches(profile);
-  const recorded = spanBlockedStretches(traces, profiled);
+  const recorded = spanBlockedStretches(traces, profiledWindow(profile));
   if (recorded.length === 0) return profiled;
   return [...profiled, ...recorded].sort((a, b) => a.startUs - b.startUs);
 }

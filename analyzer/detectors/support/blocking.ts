@@ -6,7 +6,7 @@ import { threadRuns, type ThreadRun } from './runs.js';
 import type { DetectorContext } from '../types.js';
 import { setting } from './config.js';
 import { codeLocation } from './spans.js';
-import { spanBlockedStretches, blockedStretches, type BlockedStretch } from '../../accounting/blocked.js';
+import { profiledWindow, spanBlockedStretches, type BlockedStretch } from '../../accounting/blocked.js';
 
 /** readFileSync, execSync, pbkdf2Sync, gunzipSync…: Node's blocking APIs all end in "Sync". */
 export const SYNC_CALL = /\b([a-z]\w*Sync)\b/;
@@ -163,7 +163,7 @@ function computeBlockingRuns(traces: readonly AnalyzedTrace[], longRunUs: number
   const sampledAll = sampledSyncCalls(profile);
   // The same placement the accounting used (accounting/blocked.ts blockedEvidence), grouped by span.
   const recordedBySpan = new Map<Span, BlockedStretch[]>();
-  for (const st of spanBlockedStretches(traces, blockedStretches(profile))) {
+  for (const st of spanBlockedStretches(traces, profiledWindow(profile))) {
     if (!st.span) continue;
     const list = recordedBySpan.get(st.span);
     if (list) list.push(st);
