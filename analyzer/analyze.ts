@@ -10,7 +10,7 @@ import { buildThreadIndex } from './accounting/thread-index.js';
 import { analyzeTrace } from './accounting/analyze-trace.js';
 import { inferEndpointTemplates } from './accounting/path-templates.js';
 import { queueingBeforeFirstSpan, type BeforeFirstSpan } from './accounting/before-first-span.js';
-import { accountBlocked, blockedStretches } from './accounting/blocked.js';
+import { accountBlocked, blockedEvidence } from './accounting/blocked.js';
 import { loopLoads, type LoopLoad } from './accounting/loop-load.js';
 import { saturationOf, saturationVerdict } from './aggregate/saturation.js';
 import { hasBusyOutsideSpans } from './model/runtime.js';
@@ -80,8 +80,9 @@ export function analyze(input: IngestResult, opts: AnalyzeOptions = {}): Analysi
   const hidden = beforeFirstSpanWarning(beforeFirstSpan, totalUs);
   if (hidden) warnings.push(hidden);
   const profile = pickProfile(input.profiles, warnings);
-  // The thread blocked in a synchronous call is waiting, not computing: the profile says when (accounting/blocked.ts).
-  accountBlocked(analyzed, blockedStretches(profile));
+  // The thread blocked in a synchronous call is waiting, not computing: the profile says when, the recorder's per-span
+  // blocked time how much where the profile does not (accounting/blocked.ts).
+  accountBlocked(analyzed, blockedEvidence(analyzed, profile));
   const breakdown = totalBreakdownMs(traces);
   const coverage = coverageOf(input.manifests, spans, breakdown, totalUs / 1000);
   warnings.push(...coverage.warnings);

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { accountBlocked, blockedStretches } from './blocked.js';
+import { UNNAMED_BLOCKING_CALL, accountBlocked, blockedEvidence, blockedStretches, spanBlockedStretches } from './blocked.js';
 import { TraceBuilder, analyzeAll, t } from '../detectors/testing/builder.js';
 import { timedProfile } from '../detectors/testing/profile.js';
 import type { Breakdown } from '../model/categories.js';
@@ -71,5 +71,108 @@ describe('blocked time is waiting (sync_io)', () => {
       ['execSync', 5, 13],
       ['execSync', 14, 17],
     ]);
+  });
+});
+
+/** One request on the thread in three slices (10, 59.5 and 29.5 ms: 99 ms of cpu), its span carrying `blockedUs`. */
+function sliced(blockedUs: number | undefined, pid = 4242) {
+  const a = new TraceBuilder({ pid });
+  a.root({ name: 'GET /status', route: '/status', start: 0, end: 100, onThread: [[0, 10], [10.5, 70], [70.5, 100]] });
+  if (blockedUs !== undefined) a.spans[0].blockedUs = blockedUs;
+  return analyzeAll([a.build()]);
+}
+
+const ms = (s: { startUs: number; endUs: number }) => [(s.startUs - t(0)) / 1000, (s.endUs - t(0)) / 1000];
+
+describe('the recorder\'s per-span blocked time (Span.blockedUs) is waiting too', () => {
+  it('a span\'s blockedUs inside its on-thread time becomes sync_io of that amount, on its longest slice from its start', () => {
+    const traces = sliced(40_000);
+    const stretches = blockedEvidence(traces, undefined);
+    expect(stretches.map((s) => [s.call, s.pid, ...ms(s)])).toEqual([[UNNAMED_BLOCKING_CALL, 4242, 10.5, 50.5]]);
+    accountBlocked(traces, stretches);
+    expect(traces[0].breakdownUs.sync_io).toBe(40_000);
+    expect(traces[0].breakdownUs.cpu).toBe(99_000 - 40_000);
+    expect(traces[0].path.filter((s) => s.category === 'sync_io').map(ms)).toEqual([[10.5, 50.5]]);
+  });
+
+  it('more blocked time than the longest slice fills it, then the next longest', () => {
+    const traces = sliced(70_000);
+    expect(blockedEvidence(traces, undefined).map(ms)).toEqual([
+      [10.5, 70],
+      [70.5, 81],
+    ]);
+    accountBlocked(traces, blockedEvidence(traces, undefined));
+    expect(nonZero(traces[0].breakdownUs)).toMatchObject({ sync_io: 70_000, cpu: 29_000 });
+  });
+
+  it('slices under 1 ms (where the recorder does not measure) come last', () => {
+    const a = new TraceBuilder();
+    a.root({ name: 'GET /status', route: '/status', start: 0, end: 10, onThread: [[0, 0.8], [1, 3], [4, 5.5]] });
+    a.spans[0].blockedUs = 3_000;
+    expect(spanBlockedStretches(analyzeAll([a.build()]), []).map(ms)).toEqual([
+      [1, 3],
+      [4, 5],
+    ]);
+  });
+
+  it('negatives: no blockedUs, blockedUs 0 and a pure CPU burn stay cpu', () => {
+    for (const blockedUs of [undefined, 0]) {
+      const traces = sliced(blockedUs);
+      expect(blockedEvidence(traces, undefined)).toEqual([]);
+      accountBlocked(traces, blockedEvidence(traces, undefined));
+      expect(nonZero(traces[0].breakdownUs)).toMatchObject({ cpu: 99_000 });
+      expect(traces[0].breakdownUs.sync_io).toBe(0);
+    }
+    const [a] = twoRequests();
+    accountBlocked([a], blockedEvidence([a], undefined));
+    expect(nonZero(a.breakdownUs)).toEqual({ cpu: 100_000 });
+  });
+
+  it('a span the profile\'s stretches already cover keeps the profile\'s placement only (no double counting)', () => {
+    const [a, b] = twoRequests();
+    a.trace.spans[0].blockedUs = 90_000;
+    const profile = timedProfile([
+      [0, 20, [HANDLER]],
+      [20, 80, EXEC],
+      [80, 100, [HANDLER, 'stringify']],
+    ]);
+    const stretches = blockedEvidence([a, b], profile);
+    expect(stretches.map((s) => s.call)).toEqual(['execSync']);
+    accountBlocked([a, b], stretches);
+    expect(nonZero(a.breakdownUs)).toEqual({ cpu: 40_000, sync_io: 60_000 });
+  });
+
+  it('a profile of the span\'s process that sampled it computing wins over its blockedUs (measurement noise)', () => {
+    const traces = sliced(40_000);
+    const stretches = blockedEvidence(traces, timedProfile([[0, 100, [HANDLER, 'stringify']]]));
+    expect(stretches).toEqual([]);
+    accountBlocked(traces, stretches);
+    expect(traces[0].breakdownUs.sync_io).toBe(0);
+  });
+
+  it('a profile of another process does not cover the span: its blockedUs is placed', () => {
+    const traces = sliced(40_000);
+    const stretches = blockedEvidence(traces, timedProfile([[20, 80, EXEC]], 999));
+    accountBlocked(traces, stretches);
+    expect(traces[0].breakdownUs.sync_io).toBe(40_000);
+  });
+
+  it('two processes\' overlapping stretches each move only their own request\'s cpu, however their ends interleave', () => {
+    // Process 4242's profile stretch [20, 80] starts before process 2's recorded one [25, 30] and ends after it: a
+    // search by ends alone would miss the first for 4242's slice starting at 50.5.
+    const a = new TraceBuilder();
+    a.root({ name: 'GET /a', route: '/a', start: 0, end: 100, onThread: [[0, 50], [50.5, 100]] });
+    const b = new TraceBuilder({ pid: 2 });
+    b.root({ name: 'GET /b', route: '/b', start: 25, end: 35, onThread: [[25, 35]] });
+    b.spans[0].blockedUs = 5_000;
+    const traces = analyzeAll([a.build(), b.build()]);
+    const stretches = blockedEvidence(traces, timedProfile([[20, 80, EXEC]]));
+    expect(stretches.map((s) => [s.pid, ...ms(s)])).toEqual([
+      [4242, 20, 80],
+      [2, 25, 30],
+    ]);
+    accountBlocked(traces, stretches);
+    expect([traces[0].breakdownUs.sync_io, traces[1].breakdownUs.sync_io]).toEqual([59_500, 5_000]);
+    expect([traces[0].breakdownUs.cpu, traces[1].breakdownUs.cpu]).toEqual([40_000, 5_000]);
   });
 });

@@ -209,3 +209,52 @@ describe('sync-io from profile samples alone (execSync has no span)', () => {
     expect(findings[0].why).toContain('delaying 1 other request');
   });
 });
+
+describe('sync-io from the recorder\'s per-span blocked time alone (no span for the call, no profile)', () => {
+  /** A holds the thread for [0, 62], `blockedUs` of it blocked; B is ready at 5 and runs after it. */
+  function recorded(blockedUs: number, attrs: Record<string, string> = {}) {
+    const a = new TraceBuilder();
+    a.root({ name: 'GET /status', route: '/status', start: 0, end: 62, onThread: [[0, 62]], attrs });
+    a.spans[0].blockedUs = blockedUs;
+    const b = new TraceBuilder();
+    b.root({ name: 'GET /status', route: '/status', start: 5, end: 80, onThread: [[5, 5.01], [62, 80]] });
+    return analyzeAll([a.build(), b.build()]);
+  }
+
+  it('proposes the fix at the span\'s code location; the saving is the queued time inside the placed block', () => {
+    const ctx = contextOf(recorded(50_000, { 'timesink.code_location': '/app/server.js:27:17' }));
+    const findings = syncIo.detect(ctx);
+    expect(findings.map((f) => f.title)).toEqual(['Replace the blocking synchronous call in /app/server.js:27 by its asynchronous version']);
+    expect(findings[0].why).toContain('delaying 1 other request');
+    // The 50 ms is placed from the slice's start, [0, 50]: B, ready at 5, waited 45 ms of it.
+    expect(fixOf(ctx, 'sync-io')!.savingMs).toBeCloseTo(45, 6);
+    expect(fixOf(ctx, 'event-loop-blocking')).toBeUndefined();
+  });
+
+  it('without a sampled location, names the span it blocked in', () => {
+    expect(syncIo.detect(contextOf(recorded(50_000))).map((f) => f.title)).toEqual([
+      'Replace the blocking synchronous call in GET /status by its asynchronous version',
+    ]);
+  });
+
+  it('negatives: blockedUs 0, and a CPU burn\'s few ms of measurement noise (under 10 % of the run), stay event-loop-blocking\'s', () => {
+    for (const blockedUs of [0, 3_000]) {
+      const ctx = contextOf(recorded(blockedUs));
+      expect(syncIo.detect(ctx), `blockedUs ${blockedUs}`).toHaveLength(0);
+      expect(fixOf(ctx, 'event-loop-blocking'), `blockedUs ${blockedUs}`).toBeDefined();
+    }
+  });
+
+  it('a span the profile covers is named from the profile, once', () => {
+    const handler = 'handler src/server.js:21';
+    const exec = [handler, 'execSync node:child_process:954', 'spawnSync node:child_process:832', 'spawnSync node:internal/child_process:1108'];
+    const profile = timedProfile([
+      [0, 2, [handler]],
+      [2, 52, exec],
+      [52, 62, [handler, 'stringify']],
+      [62, 80, [handler]],
+    ]);
+    const findings = syncIo.detect(contextOf(recorded(50_000), { profile }));
+    expect(findings.map((f) => f.title)).toEqual(['Replace execSync in src/server.js:21 by its asynchronous version']);
+  });
+});

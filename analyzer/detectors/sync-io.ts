@@ -6,10 +6,11 @@ import { fmtUs, median, sum } from './support/stats.js';
 import { plural } from '../../format/human.js';
 import { gcIntervals, victimsOf } from './support/queued.js';
 import { blockingRuns, shortestBlockingRunUs, syncCallOf } from './support/blocking.js';
+import { UNNAMED_BLOCKING_CALL } from '../accounting/blocked.js';
 
 export { syncCallOf } from './support/blocking.js';
 
-type SyncOccurrence = Occurrence & { key: string; calls: string; count: number; queuedUs: number; locations: string[] };
+type SyncOccurrence = Occurrence & { key: string; calls: string; count: number; queuedUs: number; locations: string[]; handler: string };
 
 /** The location most of the block's located calls share (locations are sampled: many calls have none). */
 function commonLocation(locations: readonly string[]): string | undefined {
@@ -27,8 +28,9 @@ function commonLocation(locations: readonly string[]): string | undefined {
 /**
  * sync-io: synchronous fs / child_process / zlib / crypto calls on a request path. While the synchronous run that
  * makes them lasts, the thread serves nobody else. Found from spans named …Sync inside a request's synchronous run
- * or …Sync frames a timed profile sampled there (crypto.pbkdf2Sync has no span); support/blocking.ts decides which
- * runs are sync-io's.
+ * or …Sync frames a timed profile sampled there (crypto.pbkdf2Sync has no span), or, with neither, from the blocked
+ * time the recorder measured in the run's spans (Span.blockedUs: the thread waited, in a call it cannot name; the fix
+ * then points at the span's code location, or its name); support/blocking.ts decides which runs are sync-io's.
  * Change: unqueue the queued time other requests spent inside the block of calls (first call's start to last one's
  * end): the async API does the I/O off-thread and lets the loop serve them meanwhile; the run's JavaScript before and
  * after the block still holds them.
@@ -44,16 +46,19 @@ export const syncIo: Detector<'sync-io'> = {
       const { at, run } = b;
       if (run.endUs - run.startUs < minUs) continue;
       const sampled = b.sampled;
-      if (b.syncSpans.length === 0 && sampled.length === 0) continue;
-      const names = [...new Set([...b.syncSpans.map((s) => syncCallOf(s)!), ...sampled.map((c) => c.call)])].sort();
+      // The recorder's blocked time only where neither a span nor the profile names the calls.
+      const recorded = b.syncSpans.length === 0 && sampled.length === 0 ? b.recorded : [];
+      if (b.syncSpans.length === 0 && sampled.length === 0 && recorded.length === 0) continue;
+      const names = [...new Set([...b.syncSpans.map((s) => syncCallOf(s)!), ...sampled.map((c) => c.call), ...recorded.map((r) => r.call)])].sort();
       const locations: string[] = [];
       for (const s of b.syncSpans) {
         const l = codeLocation(s);
         if (l !== undefined) locations.push(l);
       }
       if (locations.length === 0) for (const c of sampled) if (c.location) locations.push(c.location);
+      if (locations.length === 0) for (const r of recorded) if (r.location) locations.push(r.location);
       const location = commonLocation(locations);
-      const spans = b.syncSpans.length > 0 ? b.syncSpans : run.spans.map((x) => x.span);
+      const spans = b.syncSpans.length > 0 ? b.syncSpans : recorded.length > 0 ? recorded.map((r) => r.span) : run.spans.map((x) => x.span);
       // The handler making the block: the parent of its calls (its own span when the profile found them).
       const parentId = b.syncSpans.length > 0 ? b.syncSpans[0].parentSpanId : undefined;
       const handler = (parentId === undefined ? undefined : at.trace.spans.find((s) => s.spanId === parentId)?.name) ?? run.spans[0]?.span.name ?? '';
@@ -61,7 +66,7 @@ export const syncIo: Detector<'sync-io'> = {
       // thread during it; the JavaScript around it still runs synchronously and still holds the others.
       let blockStart = Infinity;
       let blockEnd = -Infinity;
-      for (const c of [...b.syncSpans, ...sampled]) {
+      for (const c of [...b.syncSpans, ...sampled, ...recorded]) {
         blockStart = Math.min(blockStart, c.startUs);
         blockEnd = Math.max(blockEnd, c.endUs);
       }
@@ -72,7 +77,8 @@ export const syncIo: Detector<'sync-io'> = {
         at,
         key: `${endpointKey(at.service, at.endpoint)}\u0000${handler}\u0000${names.join(',')}`,
         calls: names.join(', '),
-        count: b.syncSpans.length + sampled.length,
+        handler,
+        count: b.syncSpans.length + sampled.length + recorded.length,
         locations,
         queuedUs: v.totalUs,
         changes: [],
@@ -90,12 +96,17 @@ export const syncIo: Detector<'sync-io'> = {
       const victims = new Set<string>();
       for (const o of group) for (const id of o.changesIn?.keys() ?? []) victims.add(id);
       const location = commonLocation(group.flatMap((o) => o.locations));
-      const where = location ? ` in ${location}` : '';
+      const unnamed = first.calls === UNNAMED_BLOCKING_CALL;
+      // An unnamed call still needs a place to look: the span it blocked in when no location was sampled.
+      const where = location ? ` in ${location}` : unnamed && first.handler ? ` in ${first.handler}` : '';
       const calls = Math.round(median(group.map((o) => o.count)));
+      const delaying = `delaying ${plural(victims.size, 'other request')} (${fmtUs(sum(group.map((o) => o.queuedUs)))} in total)`;
       findings.push(
         findingOf('sync-io', group, {
           title: `Replace ${first.calls}${where} by ${first.calls.includes(',') ? 'their asynchronous versions' : 'its asynchronous version'}`,
-          why: `${traceCount(group)} of ${total} ${first.at.endpoint} requests make ${calls} synchronous ${first.calls} call(s) in a ${fmtUs(median(group.map((o) => o.spentUs)))} block (median) that holds the thread, delaying ${plural(victims.size, 'other request')} (${fmtUs(sum(group.map((o) => o.queuedUs)))} in total).`,
+          why: unnamed
+            ? `${traceCount(group)} of ${total} ${first.at.endpoint} requests hold the thread blocked in a synchronous call (execSync, spawnSync, a *Sync fs call or Atomics.wait: the recorder measured the thread waiting, not computing) for ${fmtUs(median(group.map((o) => o.spentUs)))} (median), ${delaying}.`
+            : `${traceCount(group)} of ${total} ${first.at.endpoint} requests make ${calls} synchronous ${first.calls} call(s) in a ${fmtUs(median(group.map((o) => o.spentUs)))} block (median) that holds the thread, ${delaying}.`,
           confidence: 'high',
           details: { calls: first.calls, callsPerRequest: calls, blocks: group.length },
           vars: { call: first.calls },

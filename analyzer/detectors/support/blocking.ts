@@ -5,6 +5,8 @@ import type { AnalyzedTrace } from '../../model/trace.js';
 import { threadRuns, type ThreadRun } from './runs.js';
 import type { DetectorContext } from '../types.js';
 import { setting } from './config.js';
+import { codeLocation } from './spans.js';
+import { profiledWindow, spanBlockedStretches, type BlockedStretch } from '../../accounting/blocked.js';
 
 /** readFileSync, execSync, pbkdf2Sync, gunzipSync…: Node's blocking APIs all end in "Sync". */
 export const SYNC_CALL = /\b([a-z]\w*Sync)\b/;
@@ -79,6 +81,23 @@ export function sampledSyncCalls(profile: Profile | undefined): SampledSyncCall[
   return out;
 }
 
+/** A span's recorded blocked time inside a run: the thread waited in some synchronous call the recorder cannot name. */
+export interface RecordedBlock {
+  span: Span;
+  call: string;
+  /** The span's code location, when the recorder sampled one. */
+  location?: string;
+  startUs: number;
+  endUs: number;
+  blockedUs: number;
+}
+
+/**
+ * Recorded blocked time under this share of its run is not evidence of a synchronous call: the recorder's wall − CPU
+ * keeps a few ms of noise on a preempted CPU burn (instrumentation/blocked.test.ts: 0–6 ms of 50–90 ms).
+ */
+const RECORDED_MIN_SHARE = 0.1;
+
 export interface BlockingRun {
   at: AnalyzedTrace;
   run: ThreadRun;
@@ -86,6 +105,11 @@ export interface BlockingRun {
   syncSpans: Span[];
   /** Synchronous calls the profile saw inside the run. */
   sampled: SampledSyncCall[];
+  /**
+   * Blocked time the recorder measured in the run's spans where no profile placed any (Span.blockedUs, placed by
+   * accounting/blocked.ts spanBlockedStretches): one entry per span, from its first placed stretch to its last.
+   */
+  recorded: RecordedBlock[];
   /** Whose fix it is: the async API (sync-io) or moving CPU work off the thread (event-loop-blocking). */
   owner: 'sync-io' | 'event-loop-blocking';
 }
@@ -137,6 +161,14 @@ export function shortestBlockingRunUs(ctx: DetectorContext): number {
 
 function computeBlockingRuns(traces: readonly AnalyzedTrace[], longRunUs: number, profile: Profile | undefined, shortestUs: number): BlockingRun[] {
   const sampledAll = sampledSyncCalls(profile);
+  // The same placement the accounting used (accounting/blocked.ts blockedEvidence), grouped by span.
+  const recordedBySpan = new Map<Span, BlockedStretch[]>();
+  for (const st of spanBlockedStretches(traces, profiledWindow(profile))) {
+    if (!st.span) continue;
+    const list = recordedBySpan.get(st.span);
+    if (list) list.push(st);
+    else recordedBySpan.set(st.span, [st]);
+  }
   // Sampled calls are in start order: a run only needs those starting in [run start − longest call, run end).
   let longestCallUs = 0;
   for (const c of sampledAll) longestCallUs = Math.max(longestCallUs, c.endUs - c.startUs);
@@ -168,14 +200,40 @@ function computeBlockingRuns(traces: readonly AnalyzedTrace[], longRunUs: number
           if (run.startUs < c.endUs) (sampled === NONE ? (sampled = []) : sampled).push(c);
         }
       }
-      const hasSync = inRun.length > 0 || sampled.length > 0;
+      const clipped = (a: number, b: number): number => Math.max(0, Math.min(run.endUs, b) - Math.max(run.startUs, a));
+      let recorded: RecordedBlock[] = NONE;
+      if (recordedBySpan.size > 0) {
+        let recordedUs = 0;
+        const found: RecordedBlock[] = [];
+        for (const { span } of run.spans) {
+          const stretches = recordedBySpan.get(span);
+          if (!stretches) continue;
+          let startUs = Infinity;
+          let endUs = -Infinity;
+          let blockedUs = 0;
+          for (const st of stretches) {
+            const us = clipped(st.startUs, st.endUs);
+            if (us <= 0) continue;
+            startUs = Math.min(startUs, Math.max(run.startUs, st.startUs));
+            endUs = Math.max(endUs, Math.min(run.endUs, st.endUs));
+            blockedUs += us;
+          }
+          if (blockedUs <= 0) continue;
+          found.push({ span, call: syncCallOf(span) ?? stretches[0].call, location: codeLocation(span), startUs, endUs, blockedUs });
+          recordedUs += blockedUs;
+        }
+        if (found.length > 0 && recordedUs >= RECORDED_MIN_SHARE * len) recorded = found;
+      }
+      const hasSync = inRun.length > 0 || sampled.length > 0 || recorded.length > 0;
       let owner: BlockingRun['owner'] = 'event-loop-blocking';
       if (hasSync) {
-        const clipped = (a: number, b: number): number => Math.max(0, Math.min(run.endUs, b) - Math.max(run.startUs, a));
-        const syncUs = inRun.reduce((sum, s) => sum + clipped(s.startUs, s.endUs), 0) + sampled.reduce((sum, c) => sum + clipped(c.startUs, c.endUs), 0);
+        const syncUs =
+          inRun.reduce((sum, s) => sum + clipped(s.startUs, s.endUs), 0) +
+          sampled.reduce((sum, c) => sum + clipped(c.startUs, c.endUs), 0) +
+          recorded.reduce((sum, r) => sum + r.blockedUs, 0);
         if (!(len >= longRunUs && syncUs < 0.1 * len) || isSyncCallSequence(inRun, run.startUs, run.endUs)) owner = 'sync-io';
       }
-      out.push({ at, run, syncSpans: inRun, sampled, owner });
+      out.push({ at, run, syncSpans: inRun, sampled, recorded, owner });
     }
   }
   return out;
