@@ -11,7 +11,7 @@ import { subscribe } from 'node:diagnostics_channel';
 import http, { type ClientRequest, type IncomingMessage } from 'node:http';
 import { SpanKind, SpanStatusCode, type Attributes } from '@opentelemetry/api';
 import type { LeanScope, LeanSpan } from './lean-span.js';
-import { inSomeSpan, traceparentOf, type LeanTracer } from './lean-tracer.js';
+import { traceparentOf, type LeanTracer } from './lean-tracer.js';
 import { hookFailed } from './guard.js';
 import { HTTP_SCOPE } from './http-server.js';
 
@@ -29,7 +29,7 @@ interface TracedResponse extends IncomingMessage {
 }
 
 function startClientSpan(tracer: LeanTracer, scope: LeanScope, req: TracedRequest, inject: boolean): void {
-  if (req[kClient] !== undefined || !inSomeSpan()) return;
+  if (req[kClient] !== undefined) return;
   const method = req.method;
   // The Host header carries the port (the request object does not); the app may have set its own.
   const hostHeader = req.getHeader('host');

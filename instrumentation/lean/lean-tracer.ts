@@ -48,13 +48,3 @@ export class LeanTracer {
     return trace.setSpan(base, span);
   }
 }
-
-/**
- * Whether the caller runs inside a span. An outgoing call made outside every span (a script, start-up, a load
- * generator in the same process) belongs to no request: it gets no span and sends no traceparent, so the server it
- * calls starts a trace of its own (as OpenTelemetry's `requireParentforOutgoingSpans`). Otherwise a process that
- * calls itself would nest its own requests under client roots, which the analyzer leaves out as background work.
- */
-export function inSomeSpan(): boolean {
-  return trace.getSpanContext(context.active()) !== undefined;
-}

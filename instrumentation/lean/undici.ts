@@ -7,7 +7,7 @@
 import { subscribe } from 'node:diagnostics_channel';
 import { SpanKind, SpanStatusCode } from '@opentelemetry/api';
 import type { LeanSpan } from './lean-span.js';
-import { inSomeSpan, traceparentOf, type LeanTracer } from './lean-tracer.js';
+import { traceparentOf, type LeanTracer } from './lean-tracer.js';
 import { hookFailed } from './guard.js';
 
 export const UNDICI_SCOPE = 'timesink/instrumentation-undici';
@@ -35,7 +35,6 @@ export function installUndici(tracer: LeanTracer): void {
   subscribe('undici:request:create', (message) => {
     try {
       const req = (message as { request: UndiciRequest }).request;
-      if (!inSomeSpan()) return;
       const origin = String(req.origin);
       const span = tracer.start(scope, req.method, SpanKind.CLIENT, {
         'http.request.method': req.method,
