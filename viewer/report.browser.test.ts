@@ -385,7 +385,7 @@ describe('report in Chromium', () => {
     expect(await page.textContent('#inputs .banner.partial')).toContain('Partial results');
     expect(await page.textContent('#flamegraph .absent')).toContain('No CPU profile in these inputs — record with timesink record');
     expect(await page.textContent('#timelines .absent')).toContain('No runtime samples');
-    expect(await page.textContent('#fixes .absent')).toContain('No detector found');
+    expect(await page.textContent('#fixes .absent')).toContain('Nothing worth changing');
     expect(await page.textContent('#waterfall .absent')).toContain('No traces');
     // Endpoints still render, without trace buttons.
     expect(await page.locator('#endpoints tbody tr').count()).toBe(a.endpoints.length);

@@ -3,6 +3,7 @@
  * it (a lean instrumentation, a fallback OpenTelemetry one, the user's own tracer), or a remote parent read from a
  * W3C `traceparent` header. Unsampled parents get no span, as OpenTelemetry's default parent-based sampler does.
  */
+import { isTracingSuppressed } from '@opentelemetry/core';
 import { context, trace, type Attributes, type Context, type SpanContext, type SpanKind } from '@opentelemetry/api';
 import { newSpanId, newTraceId } from './ids.js';
 import { LeanSpan, SAMPLED, type LeanScope, type LeanSink } from './lean-span.js';
@@ -36,9 +37,14 @@ export class LeanTracer {
     return s;
   }
 
-  /** A span under `parent` (by default the active span), or undefined when the parent was not sampled. */
+  /**
+   * A span under `parent` (by default the active span), or undefined when the parent was not sampled or tracing is
+   * suppressed in the active context (OpenTelemetry's `suppressTracing`, which its instrumentations honour: an
+   * exporter's own requests, a client that must not be traced).
+   */
   start(scope: LeanScope, name: string, kind: SpanKind, attributes: Attributes, parent: SpanContext | undefined = trace.getSpanContext(context.active())): LeanSpan | undefined {
     if (parent !== undefined && (parent.traceFlags & SAMPLED) === 0) return undefined;
+    if (isTracingSuppressed(context.active())) return undefined;
     const ids = { traceId: parent?.traceId ?? newTraceId(), spanId: newSpanId(), traceFlags: SAMPLED };
     return new LeanSpan(this.sink, scope, name, kind, ids, parent, attributes);
   }
