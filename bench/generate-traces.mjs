@@ -56,7 +56,19 @@ class TraceBuilder {
     this.spans = [];
   }
   span(service, scope, name, kind, parent, startUs, durUs, attributes, error = false) {
-    const s = { service, scope, traceId: this.traceId, spanId: this.nextSpanId(), parentSpanId: parent?.spanId, name, kind, startUs, endUs: startUs + durUs, attributes, error };
+    const s = {
+      service,
+      scope,
+      traceId: this.traceId,
+      spanId: this.nextSpanId(),
+      parentSpanId: parent?.spanId,
+      name,
+      kind,
+      startUs,
+      endUs: startUs + durUs,
+      attributes,
+      error,
+    };
     this.spans.push(s);
     return s;
   }

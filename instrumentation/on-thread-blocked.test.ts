@@ -8,7 +8,14 @@ import { OnThreadTracker } from './on-thread.js';
 import { newTiming } from './span-timing.js';
 import type { CpuClock } from './thread-cpu.js';
 
-function clocks(): { now: () => number; wall: (ms: number) => void; cpu: (ms: number) => void; queue: (ms: number) => void; reads: () => number; clock: CpuClock } {
+function clocks(): {
+  now: () => number;
+  wall: (ms: number) => void;
+  cpu: (ms: number) => void;
+  queue: (ms: number) => void;
+  reads: () => number;
+  clock: CpuClock;
+} {
   let wallMs = 1000;
   let cpuUs = 0;
   let queueUs = 0;

@@ -243,7 +243,9 @@ function finishZeroX(out: string, zeroXDir: string, pid: number | undefined): vo
       ...base,
       profile: { format: '0x', files, pid },
       processes: base.processes.map((p) =>
-        p.pid === pid && profileOffsetUs !== undefined ? { ...p, clock: { ...p.clock, profileOffsetUs, errorUs: Math.max(p.clock.errorUs ?? 0, errorUs ?? 0) } } : p,
+        p.pid === pid && profileOffsetUs !== undefined
+          ? { ...p, clock: { ...p.clock, profileOffsetUs, errorUs: Math.max(p.clock.errorUs ?? 0, errorUs ?? 0) } }
+          : p,
       ),
     };
   });

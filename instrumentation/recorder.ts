@@ -182,7 +182,12 @@ function startTracing(settings: RecorderSettings, spansFile: LineFile): { proces
   // Lean spans go through the same processor as the SDK's: same timing, locations, encoding and file.
   const lean =
     settings.instrumentations === 'lean'
-      ? installLeanSources(new LeanTracer({ onStart: (s) => processor.onStart(s as unknown as Span, ROOT_CONTEXT), onEnd: (s) => processor.onEnd(s as unknown as ReadableSpan) }))
+      ? installLeanSources(
+          new LeanTracer({
+            onStart: (s) => processor.onStart(s as unknown as Span, ROOT_CONTEXT),
+            onEnd: (s) => processor.onEnd(s as unknown as ReadableSpan),
+          }),
+        )
       : null;
   registerInstrumentations({ instrumentations: [...(lean?.instrumentations ?? []), ...createInstrumentations(lean?.replaced)], tracerProvider: provider });
   const requireBuiltin = createRequire(__filename_or_url());

@@ -32,7 +32,10 @@ export function appCommand(app, { out, mode = 'record', recordArgs = [] }) {
 /**
  * Runs one app under its load. Returns the load results and the app's exit and truth-stats.
  * @param {string} app
- * @param {{ out?: string, mode?: 'record' | 'register' | 'plain', env?: Record<string,string>, recordArgs?: string[], echo?: boolean, load?: { connections?: number, amount?: number } }} opts  load: overrides truth.json's load (the demo uses a lighter one)
+ * @param {{
+ *   out?: string, mode?: 'record' | 'register' | 'plain', env?: Record<string,string>, recordArgs?: string[], echo?: boolean,
+ *   load?: { connections?: number, amount?: number },
+ * }} opts  load: overrides truth.json's load (the demo uses a lighter one)
  */
 export async function recordApp(app, { out = join(ROOT, 'samples', 'recordings', app), mode = 'record', env = {}, recordArgs = [], echo = false, load: loadOverride = {} } = {}) {
   const truth = loadTruth(app);

@@ -1,6 +1,7 @@
 // `npm test`: the whole suite in three passes. First every file but the timing-sensitive ones, files in
 // parallel; then the recorder's timing tests one file at a time; then the accuracy suite alone, because it
-// measures the timing of real processes and must not compete with other test files for the machine's cores. Ends with one "N passed, N failed" line for CI logs.
+// measures the timing of real processes and must not compete with other test files for the machine's cores.
+// Ends with one "N passed, N failed" line for CI logs.
 // Arguments are passed to a single vitest run instead (e.g. `npm test -- analyzer/ingest`).
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';

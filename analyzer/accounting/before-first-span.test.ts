@@ -31,7 +31,12 @@ describe('queueingBeforeFirstSpan', () => {
     const late = [request('a', 0, 10_000, 5001), request('c', 10_000, 60_000, 5002), request('b', 60_000, 61_000, 5001)];
     late[0]!.root.endUs = 55_000;
     late[0]!.root.onThread = [{ startUs: 0, endUs: 10_000 }];
-    expect(queueingBeforeFirstSpan(late, buildThreadIndex(late, emptyRuntime()))).toMatchObject({ requests: 2, totalUs: 15_000, maxUs: 10_000, unboundedRequests: 1 });
+    expect(queueingBeforeFirstSpan(late, buildThreadIndex(late, emptyRuntime()))).toMatchObject({
+      requests: 2,
+      totalUs: 15_000,
+      maxUs: 10_000,
+      unboundedRequests: 1,
+    });
   });
 
   it('start-up work before the first request is nobody\'s wait', () => {
@@ -45,7 +50,12 @@ describe('queueingBeforeFirstSpan', () => {
 
   it('nothing when the loop was idle before each request (a service that is not saturated)', () => {
     const traces = [request('a', 0, 5000), request('b', 20_000, 25_000), request('c', 40_000, 45_000)];
-    expect(queueingBeforeFirstSpan(traces, buildThreadIndex(traces, emptyRuntime()))).toMatchObject({ requests: 0, totalUs: 0, maxUs: 0, unboundedRequests: 0 });
+    expect(queueingBeforeFirstSpan(traces, buildThreadIndex(traces, emptyRuntime()))).toMatchObject({
+      requests: 0,
+      totalUs: 0,
+      maxUs: 0,
+      unboundedRequests: 0,
+    });
   });
 
   it('clients that send on the connection that just answered: an estimate, no late request', () => {

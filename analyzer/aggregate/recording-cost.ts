@@ -102,7 +102,9 @@ export function recordingCost(traces: readonly AnalyzedTrace[], runtime: Runtime
     for (const seg of at.path) {
       const pid = at.trace.byId.get(seg.spanId)?.pid;
       if (seg.category === 'cpu' && sampleAt.length > 0 && (profile?.pid === undefined || pid === undefined || pid === profile.pid)) {
-        for (let i = firstAtOrAfter(seg.startUs); i < sampleAt.length && sampleAt[i].t < seg.endUs; i++) onPathUs += Math.min(sampleAt[i].w, seg.endUs - sampleAt[i].t);
+        for (let i = firstAtOrAfter(seg.startUs); i < sampleAt.length && sampleAt[i].t < seg.endUs; i++) {
+          onPathUs += Math.min(sampleAt[i].w, seg.endUs - sampleAt[i].t);
+        }
       } else if (seg.category === 'queued' && pid !== undefined) {
         const slices = busy.get(pid);
         if (slices) onPathUs += overlapUs(slices, seg.startUs, seg.endUs);

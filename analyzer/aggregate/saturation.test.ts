@@ -115,9 +115,23 @@ function fix(rank: number, loopTimeSavedMs: number | undefined, details?: Fix['d
 function priced(fixes: Fix[]): ReturnType<typeof saturationOf> {
   const input: SaturationInput = {
     traces: [],
-    loads: [{ pid: 1, windowStartUs: 0, windowEndUs: 10_000_000, requests: 1000, tracedUs: 9_000_000, outsideSpansUs: 700_000, shortGapsUs: 200_000, gcOutsideUs: 100_000 }],
+    loads: [
+      {
+        pid: 1,
+        windowStartUs: 0,
+        windowEndUs: 10_000_000,
+        requests: 1000,
+        tracedUs: 9_000_000,
+        outsideSpansUs: 700_000,
+        shortGapsUs: 200_000,
+        gcOutsideUs: 100_000,
+      },
+    ],
     beforeFirstSpan: { requests: 1000, totalUs: 4_000_000, maxUs: 5000, unboundedRequests: 0, boundedRequests: 1000, lateRequests: 0, bound: 'estimate' },
-    breakdown: { db: 0, cache: 0, network: 0, dns: 0, fs: 0, sync_io: 0, messaging: 0, pool: 0, lock: 0, timer: 0, uninstrumented_wait: 0, cpu: 10_000, gc: 0, queued: 6000, in_process_unattributed: 0 },
+    breakdown: {
+      db: 0, cache: 0, network: 0, dns: 0, fs: 0, sync_io: 0, messaging: 0, pool: 0, lock: 0, timer: 0, uninstrumented_wait: 0,
+      cpu: 10_000, gc: 0, queued: 6000, in_process_unattributed: 0,
+    },
     criticalPathMs: 16_000,
     runtime: emptyRuntime(),
     fixes,

@@ -25,8 +25,8 @@ function targetOf(at: AnalyzedTrace, s: Span): string | undefined {
 
 /**
  * connection-churn: connection set-up (DNS, TCP, TLS, driver connect) to the same host, >= minConnects times in the
- * recording and on >= minPerRequest of the service's requests (a pool warming up is not churn). Change: remove every set-up after the first per process and host — a keep-alive
- * agent or pool reuses the first connection.
+ * recording and on >= minPerRequest of the service's requests (a pool warming up is not churn). Change: remove every
+ * set-up after the first per process and host — a keep-alive agent or pool reuses the first connection.
  */
 export const connectionChurn: Detector<'connection-churn'> = {
   id: 'connection-churn',

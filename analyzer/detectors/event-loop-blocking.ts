@@ -69,7 +69,13 @@ export const eventLoopBlocking: Detector<'event-loop-blocking'> = {
           why: `${group.length} synchronous run(s) of up to ${fmtUs(longest)} in ${first.at.endpoint} held up ${plural(victimTraces.size, 'other request')} for ${fmtUs(queuedUs)} in total.`,
           confidence: hot ? 'high' : 'medium',
           // offLoopMs: the loop time the move frees (replay/loop-time-cut.ts), which the unqueue changes do not say.
-          details: { runs: group.length, longestRunMs: longest / 1000, victimRequests: victimTraces.size, offLoopMs: sum(group.map((o) => o.runUs)) / 1000, ...(hot ? { hotFunction: hot } : {}) },
+          details: {
+            runs: group.length,
+            longestRunMs: longest / 1000,
+            victimRequests: victimTraces.size,
+            offLoopMs: sum(group.map((o) => o.runUs)) / 1000,
+            ...(hot ? { hotFunction: hot } : {}),
+          },
         }),
       );
     }
@@ -119,7 +125,14 @@ function untracedBlocking(ctx: DetectorContext, minSliceUs: number, minRunUs: nu
         title: `Move the untraced synchronous work in process ${pid} off the event loop${hot ? `: ${hot}${location ? ` (${location})` : ''}` : ''}`,
         why: `${blocking} run(s) of up to ${fmtUs(longest)} of work outside any request held up ${plural(changes.size, 'request')} for ${fmtUs(queuedUs)} in total.`,
         confidence: hot ? 'high' : 'medium',
-        details: { runs: blocking, longestRunMs: longest / 1000, victimRequests: changes.size, untraced: true, offLoopMs: offLoopUs / 1000, ...(hot ? { hotFunction: hot } : {}) },
+        details: {
+          runs: blocking,
+          longestRunMs: longest / 1000,
+          victimRequests: changes.size,
+          untraced: true,
+          offLoopMs: offLoopUs / 1000,
+          ...(hot ? { hotFunction: hot } : {}),
+        },
       },
       [...changes.keys()].slice(0, 5).map((traceId) => ({ traceId, spanIds: changes.get(traceId)!.map((c) => ('spanId' in c ? c.spanId : '')), location })),
     );

@@ -24,12 +24,18 @@ const spanArb = fc.record({
   busy: fc.nat({ max: 100 }),
 });
 
-const traceArb = fc.record({ start: fc.nat({ max: 300 }), len: fc.integer({ min: 1, max: 400 }), busy: fc.nat({ max: 100 }), spans: fc.array(spanArb, { maxLength: 25 }) });
+const traceArb = fc.record({
+  start: fc.nat({ max: 300 }),
+  len: fc.integer({ min: 1, max: 400 }),
+  busy: fc.nat({ max: 100 }),
+  spans: fc.array(spanArb, { maxLength: 25 }),
+});
+const tracesArb = fc.array(traceArb, { minLength: 1, maxLength: 5 });
 
 describe('findFixes on arbitrary traces', () => {
   it('never throws, and never promises more than the total critical path', () => {
     fc.assert(
-      fc.property(fc.array(traceArb, { minLength: 1, maxLength: 5 }), fc.array(fc.nat({ max: 1000 }), { maxLength: 5 }), fc.boolean(), (specs, gcAt, withProfile) => {
+      fc.property(tracesArb, fc.array(fc.nat({ max: 1000 }), { maxLength: 5 }), fc.boolean(), (specs, gcAt, withProfile) => {
         const built = specs.map((spec) => {
           const b = new TraceBuilder();
           const end = spec.start + spec.len;

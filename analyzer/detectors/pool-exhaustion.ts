@@ -79,7 +79,10 @@ export const poolExhaustion: Detector<'pool-exhaustion'> = {
       const { size, pinnedShare } = saturation.get(first.at.service) ?? { size: 0, pinnedShare: 0 };
       const pinned = size > 0 && pinnedShare >= 0.5;
       const endpoints = new Set(group.map((o) => o.at.endpoint));
-      const total = endpoints.size === 1 ? counts.get(endpointKey(first.at.service, first.at.endpoint)) : ctx.traces.filter((t) => t.service === first.at.service).length;
+      const total =
+        endpoints.size === 1
+          ? counts.get(endpointKey(first.at.service, first.at.endpoint))
+          : ctx.traces.filter((t) => t.service === first.at.service).length;
       findings.push(
         findingOf('pool-exhaustion', group, {
           title: `Requests wait for a pooled connection (${first.name})`,

@@ -42,7 +42,12 @@ export const repeatedCall: Detector<'repeated-call'> = {
           calls: same.length,
           label: callLabel(sorted[0]),
           changes: [{ type: 'remove', spanIds: repeats.map((s) => s.spanId) }],
-          evidence: { traceId: at.trace.traceId, parentSpanId: sorted[0].parentSpanId, spanIds: sorted.map((s) => s.spanId), location: locationOf(sorted, fallback) },
+          evidence: {
+            traceId: at.trace.traceId,
+            parentSpanId: sorted[0].parentSpanId,
+            spanIds: sorted.map((s) => s.spanId),
+            location: locationOf(sorted, fallback),
+          },
           spentUs: sum(repeats.map(durationUs)),
           language: sorted[0].language,
         });

@@ -59,7 +59,14 @@ export async function readRecording(dir: string, manifest: Manifest, files: Awai
   for (const f of files.runtime) await readFile(f, acc, { discovered: true });
   const clockFor = (pid: number | undefined): ClockMapping | undefined => {
     const procs = manifest.processes ?? [];
-    const p = pid === undefined ? (manifest.profile?.pid !== undefined ? procs.find((x) => x.pid === manifest.profile?.pid) : procs.length === 1 ? procs[0] : undefined) : procs.find((x) => x.pid === pid);
+    const p =
+      pid === undefined
+        ? manifest.profile?.pid !== undefined
+          ? procs.find((x) => x.pid === manifest.profile?.pid)
+          : procs.length === 1
+            ? procs[0]
+            : undefined
+        : procs.find((x) => x.pid === pid);
     return p?.clock;
   };
   for (const f of files.profile) await readFile(f, acc, { discovered: true, clockFor });

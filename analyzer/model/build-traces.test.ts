@@ -169,7 +169,13 @@ describe('buildTraces', () => {
     const { t, count, warnings } = build([
       root(),
       span({ spanId: sid(2), parentSpanId: sid(1), startUs: 10_000, endUs: 20_000 }),
-      span({ spanId: sid(3), parentSpanId: sid(2), startUs: 15_000, endUs: 150_000, onThread: [{ startUs: 15_000, endUs: 16_000 }, { startUs: 140_000, endUs: 141_000 }] }),
+      span({
+        spanId: sid(3),
+        parentSpanId: sid(2),
+        startUs: 15_000,
+        endUs: 150_000,
+        onThread: [{ startUs: 15_000, endUs: 16_000 }, { startUs: 140_000, endUs: 141_000 }],
+      }),
     ]);
     const c = t.byId.get(sid(3))!;
     expect(c.parentSpanId).toBe(sid(2));
@@ -247,7 +253,9 @@ describe('buildTraces', () => {
     for (let tr = 0; tr < 1000; tr++) {
       const traceId = tr.toString(16).padStart(32, '0');
       spans.push(span({ traceId, spanId: sid(1), kind: 'server', startUs: 0, endUs: 1_000_000 }));
-      for (let i = 2; i <= 100; i++) spans.push(span({ traceId, spanId: sid(i), parentSpanId: sid(1 + ((i * 7) % (i - 1))), startUs: i * 100, endUs: i * 100 + 50 }));
+      for (let i = 2; i <= 100; i++) {
+        spans.push(span({ traceId, spanId: sid(i), parentSpanId: sid(1 + ((i * 7) % (i - 1))), startUs: i * 100, endUs: i * 100 + 50 }));
+      }
     }
     let t0 = performance.now();
     const { traces } = build(spans);

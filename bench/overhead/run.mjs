@@ -336,7 +336,18 @@ async function measureOnce(appName, variantName, { duration, warmup, connections
  * Runs reps rounds; in each round every variant once, in a rotated order (so none is always first or last).
  * @returns {Promise<object[]>} one summary per app × variant
  */
-export async function benchOverhead({ apps, variants, peers = [], duration = 10, warmup = 3, connections = 20, reps = 3, rate = 0, rateEmpty = 0, log = console.log }) {
+export async function benchOverhead({
+  apps,
+  variants,
+  peers = [],
+  duration = 10,
+  warmup = 3,
+  connections = 20,
+  reps = 3,
+  rate = 0,
+  rateEmpty = 0,
+  log = console.log,
+}) {
   const usableFor = (list) => list.filter((name) => {
     const v = VARIANTS[name];
     if (!v) throw new Error(`unknown variant ${name}`);

@@ -196,7 +196,10 @@ function countSpans(doc: Record<string, unknown>): number {
 function reply(res: ServerResponse, status: number, proto: boolean, error: string | undefined): void {
   let body: Uint8Array | string;
   if (proto) {
-    body = error === undefined ? ExportTraceServiceResponse.encode(ExportTraceServiceResponse.create({})).finish() : RpcStatus.encode(RpcStatus.create({ code: grpcCode(status), message: error })).finish();
+    body =
+      error === undefined
+        ? ExportTraceServiceResponse.encode(ExportTraceServiceResponse.create({})).finish()
+        : RpcStatus.encode(RpcStatus.create({ code: grpcCode(status), message: error })).finish();
   } else {
     body = error === undefined ? '{}' : JSON.stringify({ code: grpcCode(status), message: error });
   }

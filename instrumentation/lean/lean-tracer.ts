@@ -42,7 +42,13 @@ export class LeanTracer {
    * suppressed in the active context (OpenTelemetry's `suppressTracing`, which its instrumentations honour: an
    * exporter's own requests, a client that must not be traced).
    */
-  start(scope: LeanScope, name: string, kind: SpanKind, attributes: Attributes, parent: SpanContext | undefined = trace.getSpanContext(context.active())): LeanSpan | undefined {
+  start(
+    scope: LeanScope,
+    name: string,
+    kind: SpanKind,
+    attributes: Attributes,
+    parent: SpanContext | undefined = trace.getSpanContext(context.active()),
+  ): LeanSpan | undefined {
     if (parent !== undefined && (parent.traceFlags & SAMPLED) === 0) return undefined;
     if (isTracingSuppressed(context.active())) return undefined;
     const ids = { traceId: parent?.traceId ?? newTraceId(), spanId: newSpanId(), traceFlags: SAMPLED };

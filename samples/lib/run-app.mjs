@@ -29,7 +29,10 @@ for (const sig of ['SIGINT', 'SIGTERM']) {
 
 /**
  * @param {{ command: string[], env?: Record<string, string>, cwd?: string, timeoutMs?: number, echo?: boolean }} opts
- * @returns {Promise<{ url: string, pid: number, output: () => string, stop: () => Promise<{ code: number | null, signal: string | null, output: string, truthStats?: object }> }>}
+ * @returns {Promise<{
+ *   url: string, pid: number, output: () => string,
+ *   stop: () => Promise<{ code: number | null, signal: string | null, output: string, truthStats?: object }>,
+ * }>}
  */
 export function startApp({ command, env = {}, cwd, timeoutMs = 60_000, echo = false }) {
   const [cmd, ...args] = command;

@@ -60,7 +60,10 @@ export interface Measurements {
   requestsByPath: Record<string, number>;
   /** Median time of one `... CROSS JOIN (SELECT pg_sleep(s))` round trip, ms, keyed by the planted sleep ms. */
   queryMs?: Record<string, number>;
-  /** Median time of one call to each upstream route, ms (a calibration, logged with the row; the gateway expectation uses the app's own timing of its calls). */
+  /**
+   * Median time of one call to each upstream route, ms (a calibration, logged with the row; the gateway expectation
+   * uses the app's own timing of its calls).
+   */
   upstreamMs?: Record<string, number>;
   /** What the app printed at shutdown about its own planted work and its requests. */
   stats?: TruthStats;

@@ -24,7 +24,10 @@ export function filterOrigins(root: FlameNode, keep: ReadonlySet<FrameOrigin>): 
       const k = frameKey(c);
       let b = into.kids.get(k);
       if (!b) {
-        b = { node: { name: c.name, origin: c.origin, valueMs: 0, children: [], ...(c.location !== undefined ? { location: c.location } : {}) }, kids: new Map() };
+        b = {
+          node: { name: c.name, origin: c.origin, valueMs: 0, children: [], ...(c.location !== undefined ? { location: c.location } : {}) },
+          kids: new Map(),
+        };
         into.kids.set(k, b);
       }
       b.node.valueMs += c.valueMs;

@@ -270,7 +270,17 @@ function buildTrace(spec: EndpointSpec, steps: Step[], traceNo: number, startEpo
   for (const c of CATEGORIES) breakdown[c] = r3(breakdown[c]);
   path.sort((a, b) => a.startMs - b.startMs);
   return {
-    detail: { traceId, service: spec.service, endpoint: spec.name, durationMs: t, startEpochMs, why, breakdown, spans: [rootSpan, handler, ...spans], criticalPath: path },
+    detail: {
+      traceId,
+      service: spec.service,
+      endpoint: spec.name,
+      durationMs: t,
+      startEpochMs,
+      why,
+      breakdown,
+      spans: [rootSpan, handler, ...spans],
+      criticalPath: path,
+    },
     stepSpans,
     handlerId,
   };
@@ -295,7 +305,11 @@ const STACKS: { frames: [string, FrameOrigin, string?][]; ms: number }[] = [
   { frames: [['onStreamRead', 'runtime', 'node:internal/stream_base_commons:190'], ['Parser.parse', 'dependency', 'node_modules/pg-protocol/dist/parser.js:39']], ms: 230 },
 ];
 
-function buildFlame(r: Rng, extra: number, h: (i: number, s: string) => string): { root: FlameNode; hot: HotFunction[]; byOrigin: Record<FrameOrigin, number>; totalMs: number } {
+function buildFlame(
+  r: Rng,
+  extra: number,
+  h: (i: number, s: string) => string,
+): { root: FlameNode; hot: HotFunction[]; byOrigin: Record<FrameOrigin, number>; totalMs: number } {
   const root: FlameNode = { name: '(root)', origin: 'runtime', valueMs: 0, children: [] };
   const stacks = STACKS.map((s) => ({ frames: s.frames, ms: s.ms }));
   stacks[2]!.frames = stacks[2]!.frames.map(([n, o, l]) => [n === 'formatRow' ? h(13, 'formatRow') : n, o, l]);

@@ -74,8 +74,9 @@ export function sampledSyncCalls(profile: Profile | undefined): SampledSyncCall[
     // Consecutive samples of one call are one call however far apart: a profiler's ticks thin out while the thread
     // sits in a syscall (0x: 5–15 ms gaps at a 1 ms interval), and nothing else was sampled in between.
     const last = out[out.length - 1];
-    if (last && last.call === call && (previous === last || s.timeUs! - last.endUs <= 2 * s.weightUs)) last.endUs = Math.max(last.endUs, s.timeUs! + s.weightUs);
-    else out.push({ call, location, startUs: s.timeUs!, endUs: s.timeUs! + s.weightUs });
+    if (last && last.call === call && (previous === last || s.timeUs! - last.endUs <= 2 * s.weightUs)) {
+      last.endUs = Math.max(last.endUs, s.timeUs! + s.weightUs);
+    } else out.push({ call, location, startUs: s.timeUs!, endUs: s.timeUs! + s.weightUs });
     previous = out[out.length - 1];
   }
   return out;

@@ -73,7 +73,11 @@ export function toOtlpJson(spans: Span[]): unknown {
             startTimeUnixNano: nanos(s.startUs),
             endTimeUnixNano: nanos(s.endUs),
             attributes,
-            events: s.events.map((e) => ({ timeUnixNano: nanos(e.timeUs), name: e.name, attributes: Object.entries(e.attributes).map(([key, v]) => ({ key, value: anyValue(v) })) })),
+            events: s.events.map((e) => ({
+              timeUnixNano: nanos(e.timeUs),
+              name: e.name,
+              attributes: Object.entries(e.attributes).map(([key, v]) => ({ key, value: anyValue(v) })),
+            })),
             links: s.links.map((l) => ({ traceId: l.traceId, spanId: l.spanId })),
             status: { code: STATUS_NUMBER[s.status], ...(s.statusMessage ? { message: s.statusMessage } : {}) },
           };
