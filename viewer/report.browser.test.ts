@@ -43,6 +43,10 @@ describe('report in Chromium', () => {
     expect(await page.locator('#answer > .sbar .seg').count()).toBe(nonZero);
     expect(await page.locator('#fixes .fix-card').count()).toBe(a.fixes.length);
     expect(await page.locator('#fixes .fix-card pre.sketch').count()).toBe(a.fixes.filter((f) => f.advice.sketch).length);
+    // Each card names its detector as the analysis does (the registry's name), never by a copy in the viewer.
+    const byRank = [...a.fixes].sort((x, y) => x.rank - y.rank);
+    expect(byRank.every((f) => f.detectorName)).toBe(true);
+    expect(await page.locator('#fixes .fix-card .badge:not(.conf)').allTextContents()).toEqual(byRank.map((f) => f.detectorName));
     expect(await page.locator('#endpoints tbody tr').count()).toBe(a.endpoints.length);
     expect(await page.locator('#endpoints tbody .sbar').count()).toBe(a.endpoints.length);
     // The waterfall opens on the top fix's evidence trace, evidence highlighted.
@@ -123,6 +127,15 @@ describe('report in Chromium', () => {
     expect(text).toContain('at most 29.6 ms per request');
     expect(await r.page.textContent('#answer .before-first-span')).toContain('at most 39.4 ms per request');
     expectQuiet(r);
+  });
+
+  it('an analysis written before fixes carried detectorName names each card by its detector id', async () => {
+    const a = buildAnalysis();
+    const older: Analysis = { ...a, fixes: a.fixes.map(({ detectorName: _name, ...f }) => f) };
+    const r = await openReport(browser, renderReport(older));
+    const byRank = [...older.fixes].sort((x, y) => x.rank - y.rank);
+    expect(await r.page.locator('#fixes .fix-card .badge:not(.conf)').allTextContents()).toEqual(byRank.map((f) => f.detector));
+    expect(r.pageErrors).toEqual([]);
   });
 
   it('a section that cannot be drawn says so and the others still render', async () => {

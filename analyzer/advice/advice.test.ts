@@ -1,8 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { adviceFor } from './advice.js';
-import { CATALOG } from './catalog.js';
+import { ADVICE, adviceFor } from './advice.js';
+import type { DetectorAdvice } from './types.js';
 import type { DetectorId } from '../model/analysis.js';
 import { DETECTOR_IDS } from '../detectors/registry.js';
+
+const CATALOG = Object.fromEntries(ADVICE) as Record<DetectorId, DetectorAdvice>;
 
 describe('adviceFor', () => {
   it('has generic advice for every detector', () => {

@@ -17,6 +17,15 @@ import { siblingGroups } from './support/sibling-groups.js';
 export const concurrencyLimit: Detector<'concurrency-limit'> = {
   id: 'concurrency-limit',
   name: 'concurrency limit',
+  advice: {
+    generic: { text: 'Identical work items run only {parallelism} at a time while the request waits: raise the limit toward what the downstream can take.' },
+    byLanguage: {
+      nodejs: { text: 'Raise the concurrency limit (p-limit, p-map concurrency, async.mapLimit) toward what the downstream can take (10-100 for outbound HTTP).', sketch: "import pMap from 'p-map';\nconst results = await pMap(items, work, { concurrency: 16 });" },
+      python: { text: 'Raise the semaphore / max_workers limit (asyncio.Semaphore, ThreadPoolExecutor max_workers) toward what the downstream can take.', sketch: 'sem = asyncio.Semaphore(16)\nasync def one(x):\n    async with sem:\n        return await work(x)\nresults = await asyncio.gather(*(one(x) for x in items))' },
+      go: { text: 'Raise errgroup SetLimit / the worker count toward what the downstream can take.', sketch: 'g.SetLimit(16)' },
+      java: { text: 'Enlarge the executor (or Semaphore permits) that runs these items.', sketch: 'var pool = Executors.newFixedThreadPool(16);' },
+    },
+  },
   detect(ctx: DetectorContext): Finding[] {
     const fallback = locationFallback(ctx.traces);
     const minItems = setting(ctx, 'concurrency-limit.minItems');
@@ -58,7 +67,7 @@ export const concurrencyLimit: Detector<'concurrency-limit'> = {
       const par = Math.round(median(group.map((o) => o.parallelism)));
       const total = counts.get(endpointKey(first.at.service, first.at.endpoint)) ?? group.length;
       findings.push(
-        findingOf('concurrency-limit', group, {
+        findingOf(concurrencyLimit, group, {
           title: `Raise the concurrency of the ${items} "${first.label}" items (${par} at a time)`,
           why: `${traceCount(group)} of ${total} ${first.at.endpoint} requests process ${items} "${first.label}" items only ${par} at a time, waiting ${fmtUs(median(group.map((o) => o.spentUs)))} (median) for them.`,
           confidence: 'low',

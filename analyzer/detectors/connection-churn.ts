@@ -31,6 +31,15 @@ function targetOf(at: AnalyzedTrace, s: Span): string | undefined {
 export const connectionChurn: Detector<'connection-churn'> = {
   id: 'connection-churn',
   name: 'connection churn',
+  advice: {
+    generic: { text: 'A new connection (DNS, TCP, TLS) is opened for calls to {target} again and again: reuse connections.' },
+    byLanguage: {
+      nodejs: { text: 'Reuse connections: a keep-alive Agent (or undici Pool) for HTTP, and a connection pool instead of a new client per request for databases.', sketch: "import { Agent } from 'node:https';\nconst agent = new Agent({ keepAlive: true, maxSockets: 50 });\nawait fetch(url, { dispatcher: new (await import('undici')).Agent({ keepAliveTimeout: 30_000 }) });" },
+      python: { text: 'Create one requests.Session / httpx.AsyncClient and reuse it; use a pool for database connections.', sketch: 'client = httpx.AsyncClient(timeout=3.0)  # module-level, reused by every request' },
+      go: { text: 'Reuse one http.Client (its Transport pools connections) and always read and close response bodies.' },
+      java: { text: 'Reuse one HttpClient / OkHttpClient and a pooled DataSource instead of new connections per call.' },
+    },
+  },
   detect(ctx: DetectorContext): Finding[] {
     const fallback = locationFallback(ctx.traces);
     const minConnects = setting(ctx, 'connection-churn.minConnects');
@@ -70,7 +79,7 @@ export const connectionChurn: Detector<'connection-churn'> = {
       if (occs.length === 0) continue;
       const host = group[0].host;
       findings.push(
-        findingOf('connection-churn', occs, {
+        findingOf(connectionChurn, occs, {
           title: `Reuse connections to ${host}`,
           why: `${group.length} new connections (DNS/TCP/TLS set-up) to ${host} in ${traceCount(occs)} requests, ${fmtUs(median(occs.map((o) => o.spentUs)))} each (median), ${fmtUs(sum(occs.map((o) => o.spentUs)))} in total.`,
           confidence: 'medium',

@@ -21,6 +21,21 @@ import { traceDurationUs } from './support/path.js';
 export const eventLoopBlocking: Detector<'event-loop-blocking'> = {
   id: 'event-loop-blocking',
   name: 'event-loop blocking',
+  advice: {
+    generic: { text: 'Long synchronous work on the request thread delays every other request: move it off that thread.' },
+    byLanguage: {
+      nodejs: {
+        text: 'Move the CPU-heavy work to a worker thread pool (piscina or worker_threads), or split it into chunks that yield with setImmediate.',
+        sketch: "import Piscina from 'piscina';\nconst pool = new Piscina({ filename: new URL('./work.js', import.meta.url).href });\nconst result = await pool.run(input);",
+      },
+      python: {
+        text: 'Run CPU-bound work in a process pool from async code (loop.run_in_executor with ProcessPoolExecutor); the GIL makes threads no help for pure-Python CPU work.',
+        sketch: 'pool = concurrent.futures.ProcessPoolExecutor()\nresult = await asyncio.get_running_loop().run_in_executor(pool, render_report, data)',
+      },
+      go: { text: 'A goroutine doing long CPU work holds a P: bound it with a worker pool so request goroutines keep running.' },
+      java: { text: 'Do not run long CPU work on the event-loop / request thread (Netty, Vert.x, WebFlux): hand it to a bounded worker executor.', sketch: 'Mono.fromCallable(() -> render(data)).subscribeOn(Schedulers.boundedElastic())' },
+    },
+  },
   detect(ctx: DetectorContext): Finding[] {
     const minSliceUs = setting(ctx, 'event-loop-blocking.minSliceMs') * 1000;
     const minRunUs = setting(ctx, 'event-loop-blocking.minRunMs') * 1000;
@@ -64,7 +79,7 @@ export const eventLoopBlocking: Detector<'event-loop-blocking'> = {
       const hot = group.find((o) => o.hot)?.hot;
       const where = first.name === first.at.endpoint ? first.at.endpoint : `${first.at.endpoint} (${first.name})`;
       findings.push(
-        findingOf('event-loop-blocking', group, {
+        findingOf(eventLoopBlocking, group, {
           title: `Move the synchronous work in ${where} off the event loop${hot ? `: ${hot}` : ''}`,
           why: `${group.length} synchronous run(s) of up to ${fmtUs(longest)} in ${first.at.endpoint} held up ${plural(victimTraces.size, 'other request')} for ${fmtUs(queuedUs)} in total.`,
           confidence: hot ? 'high' : 'medium',
@@ -118,7 +133,7 @@ function untracedBlocking(ctx: DetectorContext, minSliceUs: number, minRunUs: nu
     if (longest < minSliceUs && queuedUs < minCausedUs) continue;
     const owner = ctx.traces.find((t) => t.trace.spans.some((s) => s.pid === pid));
     const finding = bareFinding(
-      'event-loop-blocking',
+      eventLoopBlocking,
       owner?.service ?? `pid ${pid}`,
       owner?.trace.root.language ?? 'unknown',
       {

@@ -18,6 +18,15 @@ import { siblingGroups } from './support/sibling-groups.js';
 export const fineGranularity: Detector<'fine-granularity'> = {
   id: 'fine-granularity',
   name: 'too fine-grained',
+  advice: {
+    generic: { text: 'Many tiny operations each pay a round trip: batch them, pipeline them, or stream in bigger chunks.' },
+    byLanguage: {
+      nodejs: { text: 'Read or write in larger chunks (a single readFile / createReadStream with a bigger highWaterMark), pipeline Redis commands, or batch the operations.', sketch: "const data = await readFile(path); // one read instead of many small ones\nconst replies = await redis.pipeline(keys.map((k) => ['get', k])).exec();" },
+      python: { text: 'Batch the operations (executemany, pipeline, bulk API) or read in larger chunks.', sketch: 'cur.executemany("INSERT INTO t VALUES (%s, %s)", rows)' },
+      go: { text: 'Use bufio, pipelines or bulk APIs so each round trip carries many items.' },
+      java: { text: 'Use JDBC batch (addBatch/executeBatch), pipelining or buffered streams.' },
+    },
+  },
   detect(ctx: DetectorContext): Finding[] {
     const fallback = locationFallback(ctx.traces);
     const minOps = setting(ctx, 'fine-granularity.minOps');
@@ -59,7 +68,7 @@ export const fineGranularity: Detector<'fine-granularity'> = {
       const total = counts.get(endpointKey(first.at.service, first.at.endpoint)) ?? group.length;
       const share = median(group.map((o) => o.spentUs / Math.max(1, durationUs(o.at.trace.root))));
       findings.push(
-        findingOf('fine-granularity', group, {
+        findingOf(fineGranularity, group, {
           title: `Batch or stream the ${ops} tiny ${first.kinds} operations`,
           why: `${traceCount(group)} of ${total} ${first.at.endpoint} requests make ${ops} tiny ${first.kinds} operations (median), ${fmtUs(median(group.map((o) => o.spentUs)))} or ${fmtPct(share)} of the request, mostly round trips.`,
           confidence: 'medium',

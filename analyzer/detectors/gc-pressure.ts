@@ -17,6 +17,15 @@ export const gcPressure: Detector<'gc-pressure'> = {
   id: 'gc-pressure',
   name: 'GC pressure',
   informational: false,
+  advice: {
+    generic: { text: 'Garbage collection takes a large share of on-CPU time: allocate less on the hot path, and check the heap is sized for the live set.' },
+    byLanguage: {
+      nodejs: { text: 'Allocate less per request (reuse buffers, avoid building large intermediate arrays/strings, stream big JSON), and check --max-old-space-size fits the live heap.', sketch: 'node --max-old-space-size=2048 --trace-gc app.js  # confirm, then cut allocations in the hot functions' },
+      python: { text: 'Create fewer short-lived objects on the hot path (generators, __slots__), and tune gc thresholds (gc.set_threshold) or freeze long-lived objects (gc.freeze).' },
+      go: { text: 'Reduce allocations (sync.Pool, preallocated slices) and tune GOGC / GOMEMLIMIT.' },
+      java: { text: 'Reduce allocation rate and size the heap / choose the collector (G1, ZGC) for the pause target.' },
+    },
+  },
   detect(ctx: DetectorContext): Finding[] {
     const minShare = setting(ctx, 'gc-pressure.minShare');
     const longPauseUs = setting(ctx, 'gc-pressure.longPauseMs') * 1000;
@@ -63,8 +72,8 @@ export const gcPressure: Detector<'gc-pressure'> = {
       const why = `In process ${pid} (${service}) GC paused the thread ${pauses.length} times for ${fmtUs(gcUs)}${cpuUs > 0 ? `, ${fmtPct(share)} of its on-thread time` : ''}; the longest pause took ${fmtUs(longest)}.`;
       const title = `Reduce garbage-collection pressure in ${service} (GC ${cpuUs > 0 ? `${fmtPct(share)} of CPU` : `pauses up to ${fmtUs(longest)}`})`;
       const details = { pid, pauses: pauses.length, gcMs: gcUs / 1000, longestPauseMs: longest / 1000, share: Math.round(share * 1000) / 1000 };
-      if (occs.length > 0) findings.push(findingOf('gc-pressure', occs, { title, why, confidence: share >= 2 * minShare ? 'medium' : 'low', details }));
-      else findings.push(bareFinding('gc-pressure', service, language, { title, why, confidence: 'low', details }));
+      if (occs.length > 0) findings.push(findingOf(gcPressure, occs, { title, why, confidence: share >= 2 * minShare ? 'medium' : 'low', details }));
+      else findings.push(bareFinding(gcPressure, service, language, { title, why, confidence: 'low', details }));
     }
     return findings;
   },

@@ -32,6 +32,15 @@ export const hotFunction: Detector<'hot-function'> = {
   id: 'hot-function',
   name: 'hot function',
   informational: true,
+  advice: {
+    generic: { text: '{function} ({location}) is where the CPU time goes: make it cheaper, call it less, or cache its result.' },
+    byLanguage: {
+      nodejs: { text: '{function} ({location}) dominates on-CPU time: call it less (cache results), use a faster equivalent (precompiled regex/templates, a streaming JSON parser), or move it to a worker thread.' },
+      python: { text: '{function} ({location}) dominates on-CPU time: cache results, use a C-accelerated library (orjson, re2), or move it to a process pool.' },
+      go: { text: '{function} ({location}) dominates on-CPU time: profile it with pprof, cut its allocations, cache its result, or precompile what it rebuilds per call (regexp, templates).' },
+      java: { text: '{function} ({location}) dominates on-CPU time: cache its result, avoid rebuilding per call what can be reused (Pattern.compile, ObjectMapper), or move it off the request path.' },
+    },
+  },
   detect(ctx: DetectorContext): Finding[] {
     const profile = ctx.profile;
     if (!profile || profile.samples.length === 0) return [];
@@ -73,12 +82,12 @@ export const hotFunction: Detector<'hot-function'> = {
       if (profile.timed && occs.length === 0 && ctx.traces.length > 0) continue;
       const text = describe(profile, g, w, totalUs, occs);
       if (occs.length > 0) {
-        const f = findingOf('hot-function', occs, text);
+        const f = findingOf(hotFunction, occs, text);
         findings.push({ ...f, evidence: f.evidence.map((e) => ({ ...e, location: text.location ?? e.location })) });
       } else {
         // The profiled process's service, when a trace ran on it.
         const owner = ctx.traces.find((t) => profile.pid === undefined || t.trace.root.pid === profile.pid) ?? ctx.traces[0];
-        findings.push(bareFinding('hot-function', owner?.service ?? 'unknown', owner?.trace.root.language ?? 'unknown', text));
+        findings.push(bareFinding(hotFunction, owner?.service ?? 'unknown', owner?.trace.root.language ?? 'unknown', text));
       }
     }
     return findings;

@@ -28,7 +28,18 @@ export function findFixes(ctx: DetectorContext, totalCriticalPathUs: number, top
     minEndpointShare: setting(ctx, 'rank.minEndpointShare'),
     minAffectedShare: setting(ctx, 'rank.minAffectedShare'),
   });
-  return withLoopTimeSaved(fixes, findings, ctx);
+  return withLoopTimeSaved(fixes, findings, ctx).map(withDetectorName);
+}
+
+const DETECTOR_NAME: ReadonlyMap<string, string> = new Map(DETECTORS.map((d) => [d.id, d.name]));
+
+/**
+ * Each fix carries its detector's display name from the registry, next to its id, so the report shows it without
+ * the viewer's bundle importing detector code (or keeping a copy of the names).
+ */
+function withDetectorName(fix: Fix): Fix {
+  const { rank, detector, ...rest } = fix;
+  return { rank, detector, detectorName: DETECTOR_NAME.get(detector) ?? detector, ...rest };
 }
 
 /** Each fix's freed event-loop time (replay/loop-time-cut.ts): the capacity side of the change, besides its saving. */

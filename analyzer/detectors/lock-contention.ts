@@ -27,6 +27,15 @@ const isLockStatement = memoTest(LOCK_STATEMENT);
 export const lockContention: Detector<'lock-contention'> = {
   id: 'lock-contention',
   name: 'lock contention',
+  advice: {
+    generic: { text: 'Requests queue for a shared lock: hold it for less time, shard it, or replace it with a lock-free structure or a queue.' },
+    byLanguage: {
+      nodejs: { text: 'Shorten the critical section (do the awaits outside the lock), shard the lock by key, or replace row locks (SELECT … FOR UPDATE) with atomic updates.', sketch: "await db.query('UPDATE stock SET qty = qty - $1 WHERE id = $2 AND qty >= $1', [n, id]);" },
+      python: { text: 'Keep the critical section short, shard the lock by hash(key) % N, or accumulate per thread/task and merge.', sketch: 'locks = [threading.Lock() for _ in range(16)]\nwith locks[hash(key) % 16]:\n    counts[key] += 1' },
+      go: { text: 'Shorten the critical section, shard the mutex by key, or use sync/atomic or a channel owner goroutine.' },
+      java: { text: 'Shorten the synchronized section, use ConcurrentHashMap / LongAdder, or stripe locks by key.' },
+    },
+  },
   detect(ctx: DetectorContext): Finding[] {
     const fallback = locationFallback(ctx.traces);
     const minWaitUs = setting(ctx, 'lock-contention.minWaitMs') * 1000;
@@ -105,7 +114,7 @@ export const lockContention: Detector<'lock-contention'> = {
       const first = group[0];
       const queue = serialized.has(first.key);
       findings.push(
-        findingOf('lock-contention', group, {
+        findingOf(lockContention, group, {
           title: queue ? `Concurrent requests are served one at a time by "${first.name}"` : `Requests queue for a lock (${first.name})`,
           why: `${traceCount(group)} requests of ${first.at.service} wait for "${first.name}": ${fmtUs(median(group.map((o) => o.waitUs)))} median, ${fmtUs(sum(group.map((o) => o.waitUs)))} in total.`,
           // Serialisation is inferred from timing alone: the resource may be slow under load for other reasons.

@@ -14,6 +14,15 @@ import { fmtUs, percentileOf } from './support/stats.js';
 export const missingTimeout: Detector<'missing-timeout'> = {
   id: 'missing-timeout',
   name: 'missing timeout',
+  advice: {
+    generic: { text: 'Calls to {target} have a heavy tail or never finish: set a timeout near {timeoutMs} ms and retry with exponential backoff and jitter.' },
+    byLanguage: {
+      nodejs: { text: 'Pass a timeout to every outbound call (AbortSignal.timeout for fetch/undici) and retry a bounded number of times with exponential backoff and jitter.', sketch: 'const res = await fetch(url, { signal: AbortSignal.timeout({timeoutMs}) });\n// on timeout: await sleep(100 * 2 ** attempt * Math.random()) and retry, at most 3 times' },
+      python: { text: 'Wrap the call in asyncio.wait_for / give the client a timeout (httpx.Timeout, requests timeout=) and retry with backoff (0.1 * 2**attempt, jittered).', sketch: 'resp = await asyncio.wait_for(client.get(url), timeout={timeoutS})' },
+      go: { text: 'Give every outbound call a context deadline (context.WithTimeout) and an http.Client Timeout; retry with backoff.', sketch: 'ctx, cancel := context.WithTimeout(ctx, {timeoutMs}*time.Millisecond)\ndefer cancel()' },
+      java: { text: 'Set connect and read timeouts on the client (HttpClient, OkHttp, RestTemplate) and retry with backoff (Resilience4j).', sketch: 'HttpRequest.newBuilder(uri).timeout(Duration.ofMillis({timeoutMs})).build();' },
+    },
+  },
   detect(ctx: DetectorContext): Finding[] {
     const fallback = locationFallback(ctx.traces);
     const ratio = setting(ctx, 'missing-timeout.tailRatio');
@@ -53,7 +62,7 @@ export const missingTimeout: Detector<'missing-timeout'> = {
       const tail = heavy ? `p50 ${fmtUs(p50)} but p99 ${fmtUs(p99)}` : '';
       const never = unfinished > 0 ? `${unfinished} never finished` : '';
       findings.push(
-        findingOf('missing-timeout', occs, {
+        findingOf(missingTimeout, occs, {
           title: `Put a timeout on calls to ${target} ("${callLabel(first, 50)}")`,
           why: `Calls "${callLabel(first, 60)}" have ${[tail, never].filter(Boolean).join('; ')} (${spans.length} calls): ${occs.length} slow or stuck calls hold their requests for ${fmtUs(occs.reduce((s, o) => s + o.spentUs, 0))}.`,
           confidence: unfinished > 0 ? 'high' : 'medium',

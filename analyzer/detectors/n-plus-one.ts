@@ -20,6 +20,27 @@ const BATCHABLE = new Set(['db', 'network', 'cache']);
 export const nPlusOne: Detector<'n-plus-one'> = {
   id: 'n-plus-one',
   name: 'N+1 queries',
+  advice: {
+    generic: { text: 'The same call runs once per item: fetch all items in one call ({template}).' },
+    byLanguage: {
+      nodejs: {
+        text: 'Replace the per-item query by one batched query (IN-list / ANY($1)), or a DataLoader that batches per tick; for Redis use MGET or a pipeline.',
+        sketch: "const { rows } = await db.query('SELECT * FROM items WHERE id = ANY($1)', [ids]);\nconst byId = new Map(rows.map((r) => [r.id, r]));",
+      },
+      python: {
+        text: 'Load the related rows in one query (IN-list, selectinload/prefetch_related in an ORM) or executemany for writes.',
+        sketch: 'rows = await conn.fetch("SELECT * FROM items WHERE id = ANY($1)", ids)\n# Django: Order.objects.prefetch_related("items")\n# SQLAlchemy: select(Order).options(selectinload(Order.items))',
+      },
+      go: {
+        text: 'Query all ids at once (sqlx.In / pgx ANY($1)) or pipeline the commands (go-redis Pipelined).',
+        sketch: 'rows, err := db.Query(ctx, "SELECT * FROM items WHERE id = ANY($1)", ids)',
+      },
+      java: {
+        text: 'Fetch the association in one query (JOIN FETCH, @BatchSize, IN-list) instead of lazily per entity.',
+        sketch: '@Query("select o from Order o join fetch o.items where o.id in :ids")\nList<Order> findWithItems(@Param("ids") List<Long> ids);',
+      },
+    },
+  },
   detect(ctx: DetectorContext): Finding[] {
     const fallback = locationFallback(ctx.traces);
     const minCalls = setting(ctx, 'n-plus-one.minCalls');
@@ -65,7 +86,7 @@ export const nPlusOne: Detector<'n-plus-one'> = {
       const total = counts.get(endpointKey(first.at.service, first.at.endpoint)) ?? group.length;
       const where = first.evidence.location ? ` in ${first.evidence.location}` : '';
       findings.push(
-        findingOf('n-plus-one', group, {
+        findingOf(nPlusOne, group, {
           title: `Batch the ${calls} "${first.label}" calls${where}`,
           why: `${traceCount(group)} of ${total} ${first.at.endpoint} requests make ${calls} "${first.label}" calls one per item (median), spending ${fmtPct(share)} of their time (${fmtUs(median(group.map((o) => o.spentUs)))}) in them.`,
           confidence: first.fromText ? (calls >= 10 ? 'high' : 'medium') : 'low',

@@ -24,6 +24,21 @@ const QUEUED: ReadonlySet<Category> = new Set<Category>(['queued']);
 export const poolExhaustion: Detector<'pool-exhaustion'> = {
   id: 'pool-exhaustion',
   name: 'pool exhaustion',
+  advice: {
+    generic: { text: 'Requests wait for a pooled connection: the pool is smaller than the concurrency, or connections are held too long.' },
+    byLanguage: {
+      nodejs: {
+        text: 'Size the pool to the concurrency the database can take (pg Pool max, mysql2 connectionLimit), and hold a client only for the queries themselves (release before other awaits).',
+        sketch: 'const pool = new Pool({ max: 20, connectionTimeoutMillis: 2000 });\nconst { rows } = await pool.query(sql, args); // checks out and releases per query',
+      },
+      python: {
+        text: 'Raise pool_size/max_overflow (SQLAlchemy) or max_size (asyncpg) to match the concurrency, and keep sessions short ("QueuePool limit reached" is this wait).',
+        sketch: 'engine = create_engine(url, pool_size=20, max_overflow=10, pool_timeout=2)',
+      },
+      go: { text: 'Raise db.SetMaxOpenConns to the concurrency the database can take and close rows promptly (a leaked *sql.Rows pins a connection).', sketch: 'db.SetMaxOpenConns(20)\ndb.SetMaxIdleConns(20)' },
+      java: { text: 'Size HikariCP maximumPoolSize for the concurrency and keep transactions short.', sketch: 'spring.datasource.hikari.maximum-pool-size=20' },
+    },
+  },
   detect(ctx: DetectorContext): Finding[] {
     const fallback = locationFallback(ctx.traces);
     const minWaitUs = setting(ctx, 'pool-exhaustion.minWaitMs') * 1000;
@@ -84,7 +99,7 @@ export const poolExhaustion: Detector<'pool-exhaustion'> = {
           ? counts.get(endpointKey(first.at.service, first.at.endpoint))
           : ctx.traces.filter((t) => t.service === first.at.service).length;
       findings.push(
-        findingOf('pool-exhaustion', group, {
+        findingOf(poolExhaustion, group, {
           title: `Requests wait for a pooled connection (${first.name})`,
           why: `${traceCount(group)} of ${total ?? group.length} ${endpoints.size === 1 ? first.at.endpoint : first.at.service} requests wait ${fmtUs(median(group.map((o) => o.spentUs)))} (median) for a connection${size > 0 ? `; while they wait, database concurrency sits at ${size}${pinned ? ` (${Math.round(pinnedShare * 100)} % of the waiting time): the pool size is the limit` : ''}` : ''}.`,
           // Without the pinned evidence the idle time may be the pool creating connections or the loop being busy.

@@ -1,11 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { DETECTORS, DETECTOR_IDS, INFORMATIONAL_DETECTORS, type DetectorId } from './registry.js';
 import { DEFAULTS } from './support/config.js';
-import { CATALOG } from '../advice/catalog.js';
-import { DETECTOR_NAME } from '../../viewer/src/sections/fixes.js';
+import { ADVICE, ADVISED_LANGUAGES } from '../advice/advice.js';
+import { analyze } from '../analyze.js';
+import { ingest } from '../ingest/index.js';
 
-// What follows the registry but cannot import it (data files, the viewer bundle, the docs) is held to it here.
+// What follows the registry but cannot import it (data files, the docs) is held to it here.
 
 const repoFile = (path: string): string => readFileSync(new URL(`../../${path}`, import.meta.url), 'utf8');
 
@@ -31,12 +33,28 @@ describe('the detector registry', () => {
     expect(schema.definitions.Fix.properties.detector.enum).toEqual([...DETECTOR_IDS]);
   });
 
-  it('names each detector in the viewer as the registry does', () => {
-    expect(DETECTOR_NAME).toEqual(Object.fromEntries(DETECTORS.map((d) => [d.id, d.name])));
+  it('allows each fix its detector\'s display name, an optional string', () => {
+    const schema = JSON.parse(repoFile('analyzer/schema/analysis.schema.json')) as {
+      definitions: { Fix: { required: string[]; properties: { detectorName?: { type: string } } } };
+    };
+    expect(schema.definitions.Fix.properties.detectorName?.type).toBe('string');
+    expect(schema.definitions.Fix.required).not.toContain('detectorName');
   });
 
-  it('has advice for exactly its detectors', () => {
-    expect(Object.keys(CATALOG).sort()).toEqual([...DETECTOR_IDS].sort());
+  it('names every fix of a real analysis as the registry names its detector (the report shows that name)', async () => {
+    const input = await ingest([fileURLToPath(new URL('../../samples/recordings/orders', import.meta.url))]);
+    const { fixes } = analyze(input, { createdAt: '2026-01-01T00:00:00Z' });
+    expect(fixes.length).toBeGreaterThan(0);
+    const nameOf = new Map(DETECTORS.map((d) => [d.id, d.name]));
+    for (const f of fixes) expect(f.detectorName, `${f.rank} ${f.detector}`).toBe(nameOf.get(f.detector));
+  });
+
+  it('carries each detector\'s own advice: generic text, and text for every advised language', () => {
+    expect([...ADVICE.keys()]).toEqual([...DETECTOR_IDS]);
+    for (const d of DETECTORS) {
+      expect(d.advice.generic.text.trim().length, d.id).toBeGreaterThan(0);
+      for (const l of ADVISED_LANGUAGES) expect(d.advice.byLanguage[l]?.text, `${d.id} / ${l}`).toBeTruthy();
+    }
   });
 
   it('owns every threshold: each key is <detector id>.<name> (or rank.<name>, the ranking)', () => {

@@ -15,10 +15,11 @@ import { gcPressure } from './gc-pressure.js';
 import { hotFunction } from './hot-function.js';
 
 /**
- * Every detector, one line each: the one list the rest follows. Its ids are `DetectorId`, so the compiler asks for
- * each id's advice (advice/catalog.ts) and viewer name (viewer/src/sections/fixes.ts); registry.test.ts holds what
- * cannot import this to it: the JSON schema's enum, the viewer's names, the thresholds' prefixes and
- * docs/detectors.md's table. Adding a detector: its file (id, name, detect), a line here, its test, its docs row.
+ * Every detector, one line each: the one list the rest follows. Each carries its own name and advice (advice.ts
+ * reads the advice from here; fixes carry the name as `detectorName`, so the viewer's bundle needs no copy);
+ * registry.test.ts holds what cannot import this to it: the JSON schema's enum, the thresholds' prefixes and
+ * docs/detectors.md's table. Adding a detector: its file (id, name, advice, detect), a line here, its test, its docs
+ * row (and its id in the schema's enum, which the test asks for).
  * The order is `DETECTOR_IDS`'s (`--fail-on`'s list); ranking ties fall back to the id, never to this order.
  */
 export const DETECTORS = [

@@ -14,6 +14,21 @@ import { fmtUs, median, sum } from './support/stats.js';
 export const repeatedCall: Detector<'repeated-call'> = {
   id: 'repeated-call',
   name: 'repeated call',
+  advice: {
+    generic: { text: 'The identical call repeats within one request: keep the first result (memoize per request, or cache).' },
+    byLanguage: {
+      nodejs: {
+        text: 'Memoize the call for the lifetime of the request (a Map keyed by the arguments, or DataLoader), or cache it with a TTL.',
+        sketch: 'const memo = new Map<string, Promise<User>>();\nconst getUser = (id: string) => memo.get(id) ?? memo.set(id, loadUser(id)).get(id)!;',
+      },
+      python: {
+        text: 'Cache the result per request (a dict on the request, functools.lru_cache for pure lookups, or a TTL cache).',
+        sketch: '@functools.lru_cache(maxsize=1024)\ndef load_settings(tenant_id): ...',
+      },
+      go: { text: 'Keep the result for the request (a map in the request context) or use singleflight to share in-flight calls.', sketch: 'v, err, _ := group.Do(key, func() (any, error) { return load(ctx, key) })' },
+      java: { text: 'Cache the lookup (@Cacheable, Caffeine) or keep it in a request-scoped bean.', sketch: '@Cacheable("settings")\npublic Settings load(String tenant) { ... }' },
+    },
+  },
   detect(ctx: DetectorContext): Finding[] {
     const fallback = locationFallback(ctx.traces);
     const minRepeats = setting(ctx, 'repeated-call.minRepeats');
@@ -60,7 +75,7 @@ export const repeatedCall: Detector<'repeated-call'> = {
       const calls = Math.round(median(group.map((o) => o.calls)));
       const total = counts.get(endpointKey(first.at.service, first.at.endpoint)) ?? group.length;
       findings.push(
-        findingOf('repeated-call', group, {
+        findingOf(repeatedCall, group, {
           title: `Reuse the result of "${first.label}" instead of calling it ${calls}× per request`,
           why: `${traceCount(group)} of ${total} ${first.at.endpoint} requests make the identical call "${first.label}" ${calls} times, ${fmtUs(median(group.map((o) => o.spentUs)))} of it repeats (median).`,
           confidence: 'high',

@@ -17,6 +17,15 @@ import { siblingGroups } from './support/sibling-groups.js';
 export const retryStorm: Detector<'retry-storm'> = {
   id: 'retry-storm',
   name: 'retry storm',
+  advice: {
+    generic: { text: 'Failed calls are retried at once, again and again: back off exponentially with jitter, cap the attempts, and fail fast (circuit breaker) while the dependency is down.' },
+    byLanguage: {
+      nodejs: { text: 'Retry with exponential backoff and jitter, at most a few times, and open a circuit (opossum) when the dependency keeps failing.', sketch: 'for (let attempt = 0; attempt < 3; attempt++) {\n  try { return await call(); } catch (e) { await sleep(100 * 2 ** attempt * Math.random()); }\n}\nthrow new Error("dependency down");' },
+      python: { text: 'Use tenacity with wait_exponential_jitter and stop_after_attempt, or a circuit breaker (pybreaker).', sketch: '@retry(wait=wait_exponential_jitter(initial=0.1), stop=stop_after_attempt(3))\nasync def call(): ...' },
+      go: { text: 'Retry with backoff (cenkalti/backoff) and a circuit breaker (sony/gobreaker).' },
+      java: { text: 'Use Resilience4j Retry with exponential backoff and a CircuitBreaker.' },
+    },
+  },
   detect(ctx: DetectorContext): Finding[] {
     const fallback = locationFallback(ctx.traces);
     const minAttempts = setting(ctx, 'retry-storm.minAttempts');
@@ -52,7 +61,7 @@ export const retryStorm: Detector<'retry-storm'> = {
       const first = group[0];
       const attempts = Math.round(median(group.map((o) => o.attempts)));
       findings.push(
-        findingOf('retry-storm', group, {
+        findingOf(retryStorm, group, {
           title: `Back off between retries of "${first.label}"`,
           why: `${traceCount(group)} requests retry the failing call "${first.label}" ${attempts} times with no backoff (${fmtUs(median(group.map((o) => o.spentUs)))} median)${group.some((o) => o.gaveUp) ? ', and still fail' : ''}.`,
           confidence: 'medium',

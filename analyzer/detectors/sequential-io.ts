@@ -21,6 +21,27 @@ import { siblingGroups } from './support/sibling-groups.js';
 export const sequentialIo: Detector<'sequential-io'> = {
   id: 'sequential-io',
   name: 'sequential I/O',
+  advice: {
+    generic: { text: 'These calls do not depend on each other: start them together and wait for all of them.' },
+    byLanguage: {
+      nodejs: {
+        text: 'Start the independent calls together with Promise.all instead of awaiting them one by one.',
+        sketch: 'const [user, cart, prices] = await Promise.all([\n  db.query(userSql, [id]),\n  db.query(cartSql, [id]),\n  fetchPrices(),\n]);',
+      },
+      python: {
+        text: 'Run the independent awaits together with asyncio.gather (or a TaskGroup).',
+        sketch: 'user, cart, prices = await asyncio.gather(\n    db.fetchrow(USER_SQL, uid),\n    db.fetch(CART_SQL, uid),\n    fetch_prices(),\n)',
+      },
+      go: {
+        text: 'Run the independent calls in an errgroup and wait once.',
+        sketch: 'g, ctx := errgroup.WithContext(ctx)\ng.Go(func() (err error) { user, err = loadUser(ctx, id); return })\ng.Go(func() (err error) { cart, err = loadCart(ctx, id); return })\nif err := g.Wait(); err != nil { return err }',
+      },
+      java: {
+        text: 'Issue the independent calls as CompletableFutures and join them together.',
+        sketch: 'var user = CompletableFuture.supplyAsync(() -> users.find(id), ioPool);\nvar cart = CompletableFuture.supplyAsync(() -> carts.find(id), ioPool);\nCompletableFuture.allOf(user, cart).join();',
+      },
+    },
+  },
   detect(ctx: DetectorContext): Finding[] {
     const fallback = locationFallback(ctx.traces);
     const minCalls = setting(ctx, 'sequential-io.minCalls');
@@ -77,7 +98,7 @@ export const sequentialIo: Detector<'sequential-io'> = {
       const kinds = [...new Set(first.evidence.spanIds.map((id) => classOf(first.at.trace.byId.get(id)!)))].join('/');
       const where = first.evidence.location ? ` in ${first.evidence.location}` : '';
       findings.push(
-        findingOf('sequential-io', group, {
+        findingOf(sequentialIo, group, {
           title: `Run ${n} independent ${kinds} calls concurrently${first.feeder ? ` once "${first.feeder}" has returned` : ''}${where}`,
           why:
             `${traceCount(group)} of ${total} ${first.at.endpoint} requests wait for ${n} independent calls one after another (${fmtUs(median(group.map((o) => o.spentUs)))} in total, median): ${first.labels.join(', ')}.` +

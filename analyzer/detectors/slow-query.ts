@@ -16,6 +16,31 @@ import { subtreeOnPathUs } from './support/path.js';
 export const slowQuery: Detector<'slow-query'> = {
   id: 'slow-query',
   name: 'slow query',
+  advice: {
+    generic: {
+      text: 'This query is far slower than its peers: look at its plan (EXPLAIN ANALYZE) for sequential scans and add the missing index, or fetch less.',
+      sketch: 'EXPLAIN (ANALYZE, BUFFERS) {template};\n-- then e.g. CREATE INDEX CONCURRENTLY ON <table> (<filtered column>);',
+    },
+    // The fix is in the database whatever the language; the sketch shows how to see the plan from the app's own driver.
+    byLanguage: {
+      nodejs: {
+        text: 'Look at the plan (EXPLAIN ANALYZE) for sequential scans and add the missing index, or fetch less (LIMIT, fewer columns); the pg driver can show the plan from the app.',
+        sketch: "const { rows } = await pool.query('EXPLAIN (ANALYZE, BUFFERS) ' + sql, params);\nconsole.log(rows.map((r) => r['QUERY PLAN']).join('\\n'));",
+      },
+      python: {
+        text: 'Look at the plan (EXPLAIN ANALYZE) for sequential scans and add the missing index, or fetch less; with SQLAlchemy, echo the statement and run EXPLAIN on it.',
+        sketch: 'plan = await conn.fetch("EXPLAIN (ANALYZE, BUFFERS) " + sql, *params)\nprint("\\n".join(r[0] for r in plan))',
+      },
+      go: {
+        text: 'Look at the plan (EXPLAIN ANALYZE) for sequential scans and add the missing index, or fetch less; pass a context deadline so a slow plan cannot hold the request forever.',
+        sketch: 'rows, err := db.QueryContext(ctx, "EXPLAIN (ANALYZE, BUFFERS) "+query, args...)',
+      },
+      java: {
+        text: 'Look at the plan (EXPLAIN ANALYZE) for sequential scans and add the missing index, or fetch less; with JPA, check the generated SQL (hibernate.show_sql) before tuning.',
+        sketch: 'try (var st = conn.prepareStatement("EXPLAIN (ANALYZE, BUFFERS) " + sql)) { /* bind params, print the plan */ }',
+      },
+    },
+  },
   detect(ctx: DetectorContext): Finding[] {
     const fallback = locationFallback(ctx.traces);
     const absoluteUs = setting(ctx, 'slow-query.absoluteMs') * 1000;
@@ -71,7 +96,7 @@ export const slowQuery: Detector<'slow-query'> = {
       const first = group[0];
       const med = median(group.map((o) => o.spentUs));
       findings.push(
-        findingOf('slow-query', group, {
+        findingOf(slowQuery, group, {
           title: `Speed up the slow query "${first.label}"`,
           why: `"${first.label}" took ${fmtUs(med)} (median of ${group.length} slow runs in ${traceCount(group)} requests) where this service's typical query takes ${fmtUs(first.targetUs)}.`,
           // Whether an index fixes it is unknown until the plan is read; a consistently slow statement is likelier.

@@ -38,6 +38,28 @@ function commonLocation(locations: readonly string[]): string | undefined {
 export const syncIo: Detector<'sync-io'> = {
   id: 'sync-io',
   name: 'synchronous I/O',
+  advice: {
+    generic: { text: 'A synchronous I/O call blocks the thread that serves requests: use the asynchronous API.' },
+    byLanguage: {
+      nodejs: {
+        text: 'Replace {call} by its asynchronous twin (fs/promises, child_process.execFile with a promise, crypto.pbkdf2, zlib.gzip), or read the file once at startup.',
+        sketch: "import { readFile } from 'node:fs/promises';\nconst template = await readFile(path, 'utf8'); // or load once at startup",
+      },
+      python: {
+        text: 'In async code, blocking calls stall the event loop: use aiofiles / asyncio.create_subprocess_exec, or asyncio.to_thread for the blocking call.',
+        sketch: 'data = await asyncio.to_thread(path.read_bytes)',
+      },
+      // Blocking I/O is normal in a goroutine or a servlet thread; it hurts where one thread serves many requests.
+      go: {
+        text: 'Blocking I/O only parks its goroutine, so this costs the request itself: read the file once at startup (embed, a cached value), or do the I/O concurrently with the request\'s other work.',
+        sketch: '//go:embed templates/*\nvar templates embed.FS // read once, at build time, instead of per request',
+      },
+      java: {
+        text: 'On an event-loop server (Netty, Vert.x, WebFlux) blocking I/O stalls every request on that loop: move it to a bounded worker executor; on a thread-per-request server, cache what is read per request.',
+        sketch: 'Mono.fromCallable(() -> Files.readString(path)).subscribeOn(Schedulers.boundedElastic())',
+      },
+    },
+  },
   detect(ctx: DetectorContext): Finding[] {
     const minUs = setting(ctx, 'sync-io.minMs') * 1000;
     const occs: SyncOccurrence[] = [];
@@ -102,7 +124,7 @@ export const syncIo: Detector<'sync-io'> = {
       const calls = Math.round(median(group.map((o) => o.count)));
       const delaying = `delaying ${plural(victims.size, 'other request')} (${fmtUs(sum(group.map((o) => o.queuedUs)))} in total)`;
       findings.push(
-        findingOf('sync-io', group, {
+        findingOf(syncIo, group, {
           title: `Replace ${first.calls}${where} by ${first.calls.includes(',') ? 'their asynchronous versions' : 'its asynchronous version'}`,
           why: unnamed
             ? `${traceCount(group)} of ${total} ${first.at.endpoint} requests hold the thread blocked in a synchronous call (execSync, spawnSync, a *Sync fs call or Atomics.wait: the recorder measured the thread waiting, not computing) for ${fmtUs(median(group.map((o) => o.spentUs)))} (median), ${delaying}.`

@@ -3,6 +3,7 @@ import type { Profile } from '../model/profile.js';
 import type { RuntimeData } from '../model/runtime.js';
 import type { AnalyzedTrace } from '../model/trace.js';
 import type { Change } from '../replay/change.js';
+import type { DetectorAdvice } from '../advice/types.js';
 
 /** Thresholds; defaults and their reasoning live in docs/detectors.md. */
 export type DetectorConfig = Record<string, number>;
@@ -56,5 +57,7 @@ export interface Detector<Id extends string = DetectorId> {
   name: string;
   /** Its findings are shown even when no saving can be replayed (a profile without timing, GC off every path). */
   informational?: boolean;
+  /** What to change, per language, with a sketch; `{placeholders}` are filled from the finding's vars. */
+  advice: DetectorAdvice;
   detect(ctx: DetectorContext): Finding[];
 }

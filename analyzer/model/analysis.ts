@@ -75,6 +75,8 @@ export type { DetectorId };
 export interface Fix {
   rank: number;
   detector: DetectorId;
+  /** The detector's display name (its registry entry's `name`), for the report; absent in older analyses. */
+  detectorName?: string;
   title: string;
   /** One sentence with the numbers. */
   why: string;

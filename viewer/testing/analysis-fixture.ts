@@ -471,6 +471,7 @@ export function buildAnalysis(options: FixtureOptions = {}): Analysis {
   const fixList: Omit<Fix, 'rank' | 'savingFraction'>[] = [
     {
       detector: 'n-plus-one',
+      detectorName: 'N+1 queries',
       title: h(15, 'Batch the 12 order_items queries in GET /orders/:id'),
       why: h(16, 'Each request runs SELECT * FROM order_items 12 times in a row, 19 ms of its 26 ms critical path.'),
       savingMs: 6800,
@@ -489,6 +490,7 @@ export function buildAnalysis(options: FixtureOptions = {}): Analysis {
     },
     {
       detector: 'sequential-io',
+      detectorName: 'sequential I/O',
       title: 'Run the payments, inventory and shipping calls of POST /checkout together',
       why: 'Three independent HTTP calls wait one after the other: 101 ms in sequence, 46 ms if run together.',
       savingMs: 9500,
@@ -503,6 +505,7 @@ export function buildAnalysis(options: FixtureOptions = {}): Analysis {
     },
     {
       detector: 'event-loop-blocking',
+      detectorName: 'event-loop blocking',
       title: h(19, 'Move renderReport off the event loop'),
       why: 'renderReport runs 120 ms on the JavaScript thread per call; every other request waits behind it (queued 14 ms on average).',
       savingMs: 4300,
@@ -517,6 +520,7 @@ export function buildAnalysis(options: FixtureOptions = {}): Analysis {
     },
     {
       detector: 'slow-query',
+      detectorName: 'slow query',
       title: 'Index stock.sku for GET /inventory/{sku}',
       why: 'SELECT qty FROM stock ... FOR UPDATE takes 38 ms at p50, 80 % of the endpoint critical path.',
       savingMs: 8100,
@@ -531,6 +535,7 @@ export function buildAnalysis(options: FixtureOptions = {}): Analysis {
     },
     {
       detector: 'pool-exhaustion',
+      detectorName: 'pool exhaustion',
       title: 'Raise the pg pool size (max 10) for POST /checkout',
       why: 'Requests wait 9 ms for a connection at 25 requests in flight; the pool is the queue, not the database.',
       savingMs: 1500,
@@ -545,6 +550,7 @@ export function buildAnalysis(options: FixtureOptions = {}): Analysis {
     },
     {
       detector: 'lock-contention',
+      detectorName: 'lock contention',
       title: 'Shard the inventory mutex in orders.process',
       why: 'Messages wait 21 ms on one process-wide mutex.',
       savingMs: 900,

@@ -1,10 +1,10 @@
-import type { DetectorId, Evidence } from '../../model/analysis.js';
+import type { Evidence } from '../../model/analysis.js';
 import type { Language, Span } from '../../model/span.js';
 import { callTemplate, classOf } from './spans.js';
 import type { AnalyzedTrace } from '../../model/trace.js';
 import type { Change } from '../../replay/change.js';
-import type { DetectorContext, Finding } from '../types.js';
-import { adviceFor } from '../../advice/advice.js';
+import type { Detector, DetectorContext, Finding } from '../types.js';
+import { fillAdvice } from '../../advice/fill.js';
 
 /** One instance of a problem in one trace: the spans, the change that fixes it there, and what it costs. */
 export interface Occurrence {
@@ -140,7 +140,7 @@ function languageOf(occs: readonly Occurrence[]): Language {
  * Evidence favours the occurrences that cost the most.
  */
 export function findingOf(
-  detector: DetectorId,
+  detector: Pick<Detector, 'id' | 'advice'>,
   occs: readonly Occurrence[],
   text: { title: string; why: string; confidence: Finding['confidence']; details?: Finding['details']; vars?: Record<string, string> },
 ): Finding {
@@ -159,13 +159,13 @@ export function findingOf(
   const evidence = evidenceOf(occs);
   const endpoints = new Set(occs.map((o) => o.at.endpoint));
   return {
-    detector,
+    detector: detector.id,
     title: text.title,
     why: text.why,
     confidence: text.confidence,
     service: first.at.service,
     endpoint: endpoints.size === 1 ? first.at.endpoint : undefined,
-    advice: adviceFor(detector, languageOf(occs), text.vars),
+    advice: fillAdvice(detector.advice, languageOf(occs), text.vars),
     evidence,
     changes,
     details: text.details,
@@ -193,19 +193,19 @@ export function traceCount(occs: readonly Occurrence[]): number {
 
 /** A finding with no per-trace change (nothing on any critical path to replay): informational detectors only. */
 export function bareFinding(
-  detector: DetectorId,
+  detector: Pick<Detector, 'id' | 'advice'>,
   service: string,
   language: Language,
   text: { title: string; why: string; confidence: Finding['confidence']; details?: Finding['details']; vars?: Record<string, string> },
   evidence: Evidence[] = [],
 ): Finding {
   return {
-    detector,
+    detector: detector.id,
     title: text.title,
     why: text.why,
     confidence: text.confidence,
     service,
-    advice: adviceFor(detector, language, text.vars),
+    advice: fillAdvice(detector.advice, language, text.vars),
     evidence,
     changes: new Map(),
     details: text.details,

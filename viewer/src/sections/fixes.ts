@@ -1,30 +1,8 @@
-import type { Analysis, DetectorId, Fix } from '../../../analyzer/model/analysis.js';
+import type { Analysis, Fix } from '../../../analyzer/model/analysis.js';
 import { absent, h, section } from '../dom.js';
 import { noFixSentence, fmtCount, fmtMs, fmtPct, shortId } from '../format.js';
 
 export type OpenTrace = (traceId: string, spanIds: string[]) => void;
-
-/**
- * Each detector's name, as its registry entry (analyzer/detectors/registry.ts) gives it. A copy, because the viewer's
- * bundle must not pull in the detectors' code: registry.test.ts holds it to the registry.
- */
-export const DETECTOR_NAME: Record<DetectorId, string> = {
-  'sequential-io': 'sequential I/O',
-  'n-plus-one': 'N+1 queries',
-  'repeated-call': 'repeated call',
-  'event-loop-blocking': 'event-loop blocking',
-  'sync-io': 'synchronous I/O',
-  'pool-exhaustion': 'pool exhaustion',
-  'lock-contention': 'lock contention',
-  'concurrency-limit': 'concurrency limit',
-  'slow-query': 'slow query',
-  'missing-timeout': 'missing timeout',
-  'retry-storm': 'retry storm',
-  'connection-churn': 'connection churn',
-  'fine-granularity': 'too fine-grained',
-  'gc-pressure': 'GC pressure',
-  'hot-function': 'hot function',
-};
 
 /** Ranked fixes, one card each, with evidence buttons that open the trace waterfall at the spans. */
 export function renderFixes(a: Analysis, openTrace: OpenTrace): HTMLElement {
@@ -56,7 +34,7 @@ export function fixCard(f: Fix, included: ReadonlySet<string>, openTrace: OpenTr
       'p',
       { class: 'fix-meta' },
       h('span', { class: `badge conf conf-${f.confidence}` }, `${f.confidence} confidence`),
-      h('span', { class: 'badge' }, DETECTOR_NAME[f.detector] ?? f.detector),
+      h('span', { class: 'badge' }, f.detectorName ?? f.detector),
       h('span', { class: 'muted' }, ` ${f.service}${f.endpoint ? ` · ${f.endpoint}` : ''} · ${fmtCount(f.affectedTraces)} request${f.affectedTraces === 1 ? '' : 's'}`),
       f.standaloneSavingMs > f.savingMs * 1.05 ? h('span', { class: 'muted' }, ` · ${fmtMs(f.standaloneSavingMs)} if applied alone`) : null,
     ),
