@@ -97,7 +97,7 @@ describe('sync-io grouping of one handler\'s block', () => {
     pid: 4242,
     frames: [
       { name: 'render', file: '/app/page.js', line: 12, origin: 'app' },
-      { name: 'flush', file: '/work/main/dist/register.cjs', line: 900, origin: 'app' },
+      { name: 'flush', file: '/home/dev/timesink/dist/register.cjs', line: 900, origin: 'app' },
       { name: 'writeSync', file: 'node:fs', line: 900, origin: 'runtime' },
     ],
     stacks: [[0, 1, 2]],
