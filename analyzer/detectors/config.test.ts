@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
 import { DEFAULTS, setting } from './support/config.js';
-import { NOTHING_WORTH_CHANGING } from '../../format/human.js';
+import { NO_SINGLE_CHANGE_SATURATED, NOTHING_WORTH_CHANGING } from '../../format/human.js';
 
 describe('detector settings', () => {
   it('every threshold is documented in docs/detectors.md', () => {
@@ -21,5 +21,7 @@ describe('detector settings', () => {
   it('the "nothing worth changing" sentence states the default floors', () => {
     expect(NOTHING_WORTH_CHANGING).toContain(`${DEFAULTS['rank.minSavingMsPerRequest']} ms per request`);
     expect(NOTHING_WORTH_CHANGING).toContain(`${DEFAULTS['rank.minEndpointShare'] * 100} % of the time of its endpoint`);
+    expect(NO_SINGLE_CHANGE_SATURATED).toContain(`${DEFAULTS['rank.minSavingMsPerRequest']} ms per request`);
+    expect(NO_SINGLE_CHANGE_SATURATED).toContain(`${DEFAULTS['rank.minEndpointShare'] * 100} % of its endpoint`);
   });
 });
